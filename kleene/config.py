@@ -104,9 +104,7 @@ def load_config(
     )
     settings.pop("backend", None)
     if chosen_backend not in BACKENDS:
-        raise ConfigError(
-            f"invalid backend '{chosen_backend}': use 'sim' or 'freebsd'"
-        )
+        raise ConfigError(f"invalid backend '{chosen_backend}': use 'sim' or 'freebsd'")
     chosen_dir = (
         state_dir
         or os.environ.get("KLEENE_STATE_DIR")

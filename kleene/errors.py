@@ -14,7 +14,7 @@ that ``klee`` reports on stderr, and ``exit_code`` is the status klee exits with
     │   └── AddressUnavailable      a requested address is not free
     ├── StateError                  stored state is unreadable or of another version
     └── HostError                   the host could not do what was asked
-        ├── CommandFailed           a host command exited non-zero (argv, status, output)
+        ├── CommandFailed           a host command exited non-zero (argv, status)
         ├── CommandNotFound         the host has no such command (exit 127)
         ├── PrivilegeError          a mutating command needs root
         └── PfLoadError             pf refused the rendered ruleset

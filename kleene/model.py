@@ -100,4 +100,3 @@ class Container(_Record):
     path: str
     running: bool = False
     jid: int | None = None
-

@@ -24,9 +24,14 @@ def main(argv: list[str] | None = None) -> int:
     """Run klee with the given arguments (default: the process's)."""
     args = list(sys.argv[1:] if argv is None else argv)
     _configure_logging()
+
+    from kleene.cli.fast import try_fast
+
+    answered = try_fast(args)
+    if answered is not None:
+        return answered
     if not args:
         args = ["--help"]
-
     from kleene.cli.network import expand_bool_values
 
     args = expand_bool_values(args)

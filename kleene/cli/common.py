@@ -11,9 +11,9 @@ from __future__ import annotations
 import functools
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import typer
 
@@ -29,8 +29,6 @@ logger = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-RULE = "─"
 
 
 @dataclass
@@ -103,44 +101,3 @@ def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(1) from None
 
     return wrapper
-
-
-def format_table(
-    headers: Sequence[str],
-    rows: Sequence[Sequence[str]],
-    *,
-    centered: Sequence[str] = (),
-    min_widths: dict[str, int] | None = None,
-) -> str:
-    """Lay out a table as klee prints it (SPEC §3.3)."""
-    minimum = min_widths or {}
-    widths = [
-        max([len(header), minimum.get(header, 0)] + [len(row[i]) for row in rows])
-        for i, header in enumerate(headers)
-    ]
-
-    def line(cells: Sequence[str]) -> str:
-        padded = []
-        for header, cell, width in zip(headers, cells, widths, strict=True):
-            if header in centered:
-                left = (width - len(cell)) // 2
-                padded.append(" " * left + cell + " " * (width - len(cell) - left))
-            else:
-                padded.append(cell.ljust(width))
-        return (" " + "   ".join(padded)).rstrip()
-
-    rule = RULE * (sum(widths) + 3 * (len(widths) - 1) + 2)
-    return "\n".join([line(headers), rule, *(line(row) for row in rows)]) + "\n"
-
-
-def echo(text: str) -> None:
-    """Write text to stdout as is."""
-    sys.stdout.write(text)
-    sys.stdout.flush()
-
-
-def dumps(value: Any) -> str:
-    """Format JSON as klee prints it."""
-    import json
-
-    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from kleene.cli.common import (
-    dumps,
-    echo,
-    format_table,
-    reports_errors,
-    session,
-)
+from kleene.cli.common import reports_errors, session
+from kleene.cli.output import dumps, echo, network_list
 
 app = typer.Typer(
     help="Manage networks",
@@ -70,9 +65,7 @@ def create(
     ] = TypeChoice.LOOPBACK,
     interface: Annotated[
         str,
-        typer.Option(
-            "--interface", "-i", help="Host interface (default: kleene<N>)."
-        ),
+        typer.Option("--interface", "-i", help="Host interface (default: kleene<N>)."),
     ] = "",
     subnet: Annotated[str, typer.Option(help="IPv4 subnet in CIDR notation.")] = "",
     subnet6: Annotated[str, typer.Option(help="IPv6 subnet in CIDR notation.")] = "",
@@ -82,8 +75,9 @@ def create(
     gateway6: Annotated[
         str, typer.Option("--gw6", "--gateway6", help="IPv6 gateway (bridge only).")
     ] = "auto",
-    nat: Annotated[bool, typer.Option("--nat/--no-nat", help="NAT outgoing traffic.")]
-    = True,
+    nat: Annotated[
+        bool, typer.Option("--nat/--no-nat", help="NAT outgoing traffic.")
+    ] = True,
     nat_value: Annotated[str | None, typer.Option("--nat-value", hidden=True)] = None,
     nat_if: Annotated[
         str | None, typer.Option("--nat-if", help="Interface to NAT to.")
@@ -121,29 +115,20 @@ def create(
     echo(network.id + "\n")
 
 
-def print_network_list(rows: list[dict[str, Any]], *, quiet: bool, as_json: bool) -> None:
-    """Print networks as a table, ids or JSON (SPEC §3.4)."""
-    if quiet and as_json:
-        raise typer.BadParameter("use either --quiet or --json, not both")
-    if quiet:
-        echo("".join(row["id"] + "\n" for row in rows))
-    elif as_json:
-        echo(dumps(rows))
-    else:
-        cells = [[r["id"], r["name"], r["type"], r["subnet"]] for r in rows]
-        echo(format_table(["ID", "NAME", "TYPE", "SUBNET"], cells))
-
-
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Only show ids.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
 @app.command("ls")
 @reports_errors
-def ls(ctx: typer.Context, quiet: QuietOption = False, json: JsonOption = False) -> None:
+def ls(
+    ctx: typer.Context, quiet: QuietOption = False, json: JsonOption = False
+) -> None:
     """List networks."""
+    if quiet and json:
+        raise typer.BadParameter("use either --quiet or --json, not both")
     rows = session(ctx).store().network_rows()
-    print_network_list(rows, quiet=quiet, as_json=json)
+    echo(network_list(rows, quiet=quiet, as_json=json))
 
 
 @app.command("inspect")

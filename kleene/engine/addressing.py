@@ -71,7 +71,7 @@ def drop_pools(store: Store, network: Network) -> None:
     """Drop the network's pools."""
     ranges = SqliteRanges(store.conn)
     for version in (4, 6):
-        if ranges.has_pool(pool_id(network, version)):
+        if ranges.bounds(pool_id(network, version)) is not None:
             ipam.drop_pool(ranges, pool_id(network, version))
 
 
@@ -79,7 +79,7 @@ def allocate(store: Store, network: Network, version: int, skip: set[int]) -> st
     """Allocate the lowest free address of one family on a network."""
     family = "inet" if version == 4 else "inet6"
     ranges = SqliteRanges(store.conn)
-    if not ranges.has_pool(pool_id(network, version)):
+    if ranges.bounds(pool_id(network, version)) is None:
         raise PoolExhausted(f"no more {family} IP's left in the network")
     try:
         number = ipam.allocate(ranges, pool_id(network, version), skip)
@@ -128,7 +128,7 @@ def reserve(
         )
     ranges = SqliteRanges(store.conn)
     pool = pool_id(network, version)
-    if ranges.has_pool(pool) and ipam.is_free(ranges, pool, int(address)):
+    if ranges.bounds(pool) is not None and ipam.is_free(ranges, pool, int(address)):
         ipam.reserve(ranges, pool, int(address))
     return text
 
@@ -169,7 +169,7 @@ def release(store: Store, network: Network, address: str) -> None:
     version = ipaddress.ip_address(address).version
     ranges = SqliteRanges(store.conn)
     pool = pool_id(network, version)
-    if ranges.has_pool(pool):
+    if ranges.bounds(pool) is not None:
         ipam.release(ranges, pool, int(ipaddress.ip_address(address)))
 
 

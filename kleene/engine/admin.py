@@ -14,7 +14,9 @@ logger = logging.getLogger(__name__)
 def reset_simulation(config: Config, *, seed: int, profile: str) -> None:
     """Replace the simulated host with a fresh world and empty the store."""
     if config.backend != "sim":
-        raise ValidationError("this command needs the simulated backend (--backend sim)")
+        raise ValidationError(
+            "this command needs the simulated backend (--backend sim)"
+        )
     from kleene.backends.sim import SimulatedHost
 
     config.state_dir.mkdir(parents=True, exist_ok=True)

@@ -73,9 +73,7 @@ class HostView:
     def _ensure_sysctl(self, oid: str) -> None:
         value = self.host.run(plans.sysctl_get(oid)).check().output.strip()
         if value not in ("0", "1"):
-            raise CommandFailed(
-                plans.sysctl_get(oid), 0, f"unexpected value '{value}'"
-            )
+            raise CommandFailed(plans.sysctl_get(oid), 0, f"unexpected value '{value}'")
         if value == "0":
             self.host.run(plans.sysctl_set(oid, "1")).check()
             logger.info("enabled %s", oid)

@@ -67,5 +67,6 @@ def destroy_interface(engine: Engine, network: Network) -> None:
         engine.host.run(plans.ifconfig_deletem(network.interface, member)).check()
     engine.host.run(plans.ifconfig_destroy(network.interface)).check()
     engine.view.invalidate()
-    logger.info("destroyed interface %s of network '%s'", network.interface,
-                network.name)
+    logger.info(
+        "destroyed interface %s of network '%s'", network.interface, network.name
+    )

@@ -26,6 +26,7 @@ from kleene.model import AUTO_GATEWAY, HOST_GATEWAY, Network, NetworkType
 
 logger = logging.getLogger(__name__)
 
+
 @dataclass(frozen=True)
 class NetworkRequest:
     """What the user asked for, after the client-side rules of SPEC §2.4."""
@@ -107,8 +108,12 @@ def create(engine: Engine, request: NetworkRequest) -> Network:
             network = _store(engine, request, steps)
             create_interface(engine, network, steps)
             sync_pf(engine.config, engine.store, engine.view, steps)
-        logger.info("created %s network '%s' on %s", network.type, network.name,
-                    network.interface)
+        logger.info(
+            "created %s network '%s' on %s",
+            network.type,
+            network.name,
+            network.interface,
+        )
         return network
 
 
@@ -136,7 +141,7 @@ def _check_overlap(field: str, value: str, networks: list[Network]) -> None:
     block = ipaddress.ip_network(value)
     for network in networks:
         other = getattr(network, field)
-        if other and block.overlaps(ipaddress.ip_network(other)):  # type: ignore[arg-type]
+        if other and block.overlaps(ipaddress.ip_network(other)):
             raise ValidationError(
                 f"invalid {field}: {value} overlaps with network "
                 f"'{network.name}' ({other})"

@@ -90,4 +90,3 @@ def _remove_orphans(engine: Engine, networks: list[Network]) -> None:
             engine.host.run(plans.ifconfig_deletem(name, member)).check()
         engine.host.run(plans.ifconfig_destroy(name)).check()
         engine.view.invalidate()
-

@@ -67,6 +67,4 @@ class Steps:
     def _run_undo(self, argv: list[str]) -> None:
         result = self.host.run(argv)
         if not result.ok:
-            logger.warning(
-                "undo %s failed: %s", " ".join(argv), result.output.strip()
-            )
+            logger.warning("undo %s failed: %s", " ".join(argv), result.output.strip())

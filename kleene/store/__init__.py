@@ -45,7 +45,8 @@ ENDPOINT_COLUMNS = (
 def _migration_1(conn: sqlite3.Connection) -> None:
     from kleene.store.ranges import RANGES_SCHEMA
 
-    conn.executescript(
+    _execute_script(
+        conn,
         """
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE object_ids (id TEXT PRIMARY KEY, kind TEXT NOT NULL);
@@ -84,9 +85,16 @@ def _migration_1(conn: sqlite3.Connection) -> None:
             UNIQUE (network_id, container_id)
         );
         CREATE INDEX endpoints_by_container ON endpoints (container_id);
-        """
+        """,
     )
-    conn.executescript(RANGES_SCHEMA)
+    _execute_script(conn, RANGES_SCHEMA)
+
+
+def _execute_script(conn: sqlite3.Connection, script: str) -> None:
+    """Run ``;``-separated DDL inside the open transaction (executescript commits)."""
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)
 
 
 MIGRATIONS = (_migration_1,)
