@@ -197,7 +197,7 @@ def allocate(store: RangeStore, pool_id: str, skip: Collection[int] = ()) -> int
         if free is None:
             _require_pool(store, pool_id)
             raise PoolExhausted(f"no free address is left in pool {pool_id}")
-        address = max(free.lo, start)
+        address = free.lo
         if address not in skip:
             break
         # Skipped addresses stay free: look again just above this one.
@@ -240,7 +240,7 @@ def release(store: RangeStore, pool_id: str, address: int) -> None:
         store.remove(pool_id, below.lo)
         lo = below.lo
     # ``above`` is the next free range; it touches the address only if adjacent.
-    if above is not None and above.lo == address + 2:
+    if above is not None and above.lo == address + 1:
         store.remove(pool_id, above.lo)
         hi = above.hi
     store.add(pool_id, lo, hi)

@@ -1,0 +1,209 @@
+"""Step definitions shared by every Gherkin feature under ``features/``.
+
+Given states domain facts, When runs ``klee`` as a user types it, Then says
+what should be seen. Placeholders such as ``<N>`` are remembered from output
+(``And I remember the output as <N>``) and substituted in later steps.
+Listings are compared after expanding TABs to 8 columns, as SPEC.md shows
+them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_bdd import given, parsers, then, when
+
+from conftest import freebsd_unavailable
+from tests.klee_runner import Outcome, run_klee
+
+ID = re.compile(r"[0-9a-f]{12}")
+
+
+@dataclass
+class Session:
+    """What a scenario has run and remembered."""
+
+    backend: str
+    state_dir: Path
+    values: dict[str, str] = field(default_factory=dict)
+    last: Outcome | None = None
+
+    def fill(self, text: str) -> str:
+        """Substitute remembered placeholders."""
+        for name, value in self.values.items():
+            text = text.replace(f"<{name}>", value)
+        return text
+
+    def outcome(self) -> Outcome:
+        assert self.last is not None, "no klee command has run yet"
+        return self.last
+
+
+@pytest.fixture
+def klee(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Session:
+    backend = str(request.config.getoption("--backend"))
+    if backend == "freebsd":
+        reason = freebsd_unavailable()
+        if reason:
+            pytest.skip(reason)
+    elif "freebsd_only" in request.keywords:
+        pytest.skip("this scenario needs --backend freebsd")
+    state_dir = tmp_path / "state"
+    config = tmp_path / "kleene.toml"
+    config.write_text(f'pf_template_path = "{tmp_path / "pf.conf.kleene"}"\n')
+    monkeypatch.setenv("KLEENE_BACKEND", backend)
+    monkeypatch.setenv("KLEENE_STATE_DIR", str(state_dir))
+    monkeypatch.setenv("KLEENE_CONFIG", str(config))
+    return Session(backend, state_dir)
+
+
+def expand(text: str) -> str:
+    return "\n".join(line.expandtabs(8) for line in text.split("\n"))
+
+
+def run(session: Session, command: str, stdin: str = "") -> None:
+    words = shlex.split(session.fill(command))
+    assert words[0] == "klee", f"steps run klee, not {words[0]}"
+    session.last = run_klee(words[1:], stdin)
+
+
+@given("a fresh host")
+def fresh_host(klee: Session) -> None:
+    if klee.backend == "sim":
+        run(klee, "klee sim reset")
+        assert klee.outcome().status == 0, klee.outcome().describe()
+
+
+@given(parsers.parse('I ran "{command}"'))
+def ran(klee: Session, command: str) -> None:
+    run(klee, command)
+    assert klee.outcome().status == 0, klee.outcome().describe()
+
+
+@given(parsers.parse('I ran "{command}" and remembered the output as <{name}>'))
+def ran_and_remembered(klee: Session, command: str, name: str) -> None:
+    ran(klee, command)
+    klee.values[name] = klee.outcome().stdout.strip()
+
+
+@given(parsers.parse('the pf template has "{line}" after the filtering marker'))
+def broken_template(klee: Session, line: str) -> None:
+    from kleene.pf import FILTERING_MARKER, default_template
+
+    text = default_template().replace(FILTERING_MARKER, f"{FILTERING_MARKER}\n{line}")
+    path = Path(json_config_value(klee, "pf_template_path"))
+    path.write_text(text)
+
+
+def json_config_value(klee: Session, key: str) -> str:
+    import os
+    import tomllib
+
+    with open(os.environ["KLEENE_CONFIG"], "rb") as handle:
+        return str(tomllib.load(handle)[key])
+
+
+@when(parsers.parse('I run "{command}"'))
+def i_run(klee: Session, command: str) -> None:
+    run(klee, command)
+
+
+@when(parsers.parse('I run "{command}" and answer "{answer}"'))
+def i_run_and_answer(klee: Session, command: str, answer: str) -> None:
+    run(klee, command, stdin=answer + "\n")
+
+
+@when(parsers.parse("I remember the output as <{name}>"))
+@then(parsers.parse("I remember the output as <{name}>"))
+def remember(klee: Session, name: str) -> None:
+    klee.values[name] = klee.outcome().stdout.strip()
+
+
+@then("it succeeds")
+def succeeds(klee: Session) -> None:
+    assert klee.outcome().status == 0, klee.outcome().describe()
+
+
+@then(parsers.parse('it fails with "{message}"'))
+def fails_with(klee: Session, message: str) -> None:
+    outcome = klee.outcome()
+    assert outcome.status == 1, outcome.describe()
+    assert outcome.stderr == klee.fill(message) + "\n", outcome.describe()
+    assert outcome.stdout == "", outcome.describe()
+
+
+@then("it fails with:")
+def fails_with_lines(klee: Session, docstring: str) -> None:
+    outcome = klee.outcome()
+    assert outcome.status == 1, outcome.describe()
+    assert outcome.stderr == klee.fill(docstring) + "\n", outcome.describe()
+
+
+@then(parsers.parse("the exit status is {status:d}"))
+def exit_status(klee: Session, status: int) -> None:
+    assert klee.outcome().status == status, klee.outcome().describe()
+
+
+@then("the output is an id")
+def output_is_id(klee: Session) -> None:
+    outcome = klee.outcome()
+    assert outcome.status == 0, outcome.describe()
+    assert ID.fullmatch(outcome.stdout.rstrip("\n")), outcome.describe()
+    assert outcome.stdout.count("\n") == 1, outcome.describe()
+
+
+@then(parsers.parse('the output is "{text}"'))
+def output_is_line(klee: Session, text: str) -> None:
+    assert klee.outcome().stdout == klee.fill(text) + "\n", klee.outcome().describe()
+
+
+@then("the output is:")
+def output_is(klee: Session, docstring: str) -> None:
+    actual = expand(klee.outcome().stdout)
+    assert actual == klee.fill(docstring) + "\n", klee.outcome().describe()
+
+
+@then("the output is empty")
+def output_is_empty(klee: Session) -> None:
+    assert klee.outcome().stdout == "", klee.outcome().describe()
+
+
+@then(parsers.parse('the output contains "{text}"'))
+def output_contains(klee: Session, text: str) -> None:
+    assert klee.fill(text) in expand(klee.outcome().stdout), klee.outcome().describe()
+
+
+@then(parsers.parse('the output does not contain "{text}"'))
+def output_lacks(klee: Session, text: str) -> None:
+    assert klee.fill(text) not in klee.outcome().stdout, klee.outcome().describe()
+
+
+@then(parsers.parse('stderr contains "{text}"'))
+def stderr_contains(klee: Session, text: str) -> None:
+    assert klee.fill(text) in klee.outcome().stderr, klee.outcome().describe()
+
+
+@then(parsers.parse('stderr is "{text}"'))
+def stderr_is(klee: Session, text: str) -> None:
+    assert klee.outcome().stderr == klee.fill(text) + "\n", klee.outcome().describe()
+
+
+@then(parsers.parse('the JSON output has "{path}" equal to {value}'))
+def json_value(klee: Session, path: str, value: str) -> None:
+    document: Any = json.loads(klee.outcome().stdout)
+    for key in path.split("."):
+        document = document[int(key)] if isinstance(document, list) else document[key]
+    assert document == json.loads(klee.fill(value)), klee.outcome().describe()
+
+
+@then(parsers.parse("the output has {count:d} lines"))
+def line_count(klee: Session, count: int) -> None:
+    assert len(klee.outcome().stdout.splitlines()) == count, klee.outcome().describe()
