@@ -44,7 +44,7 @@ def test_option_beats_environment_beats_file(
 def test_file_in_xdg_config_home_is_found(tmp_path: Path) -> None:
     folder = tmp_path / "xdg-config" / "kleene"
     folder.mkdir(parents=True)
-    write(folder / "kleene.toml", "[sim]\nseed = 7\nprofile = \"two-nic\"\n")
+    write(folder / "kleene.toml", '[sim]\nseed = 7\nprofile = "two-nic"\n')
     config = load_config()
     assert (config.sim_seed, config.sim_profile) == (7, "two-nic")
 
@@ -62,10 +62,10 @@ def test_missing_explicit_file_names_the_path(tmp_path: Path) -> None:
     [
         ("colour = 1\n", "unknown key 'colour'"),
         ("state_dir = 3\n", "'state_dir' must be a string"),
-        ("[sim]\nseed = \"x\"\n", "'sim.seed' must be an integer"),
-        ("[sim]\nprofile = \"three\"\n", "'sim.profile' must be 'default' or 'two-nic'"),
-        ("backend = \"linux\"\n", "'backend' must be 'sim' or 'freebsd', not 'linux'"),
-        ("[[images]]\nname = \"x\"\n", "'images[0].id' must be a string"),
+        ('[sim]\nseed = "x"\n', "'sim.seed' must be an integer"),
+        ('[sim]\nprofile = "three"\n', "'sim.profile' must be 'default' or 'two-nic'"),
+        ('backend = "linux"\n', "'backend' must be 'sim' or 'freebsd', not 'linux'"),
+        ('[[images]]\nname = "x"\n', "'images[0].id' must be a string"),
         ("not toml at all", "Expected"),
     ],
 )

@@ -32,13 +32,19 @@ def test_new_id_is_twelve_lowercase_hex() -> None:
 
 
 def test_new_id_is_never_all_digits() -> None:
-    source = ScriptedRandom(bytes.fromhex("123456789012"), bytes.fromhex("12345678901a"))
+    source = ScriptedRandom(
+        bytes.fromhex("123456789012"), bytes.fromhex("12345678901a")
+    )
     assert new_id(source, lambda _: False) == "12345678901a"
 
 
 def test_new_id_skips_taken_ids() -> None:
-    source = ScriptedRandom(bytes.fromhex("aaaaaaaaaaaa"), bytes.fromhex("bbbbbbbbbbbb"))
-    assert new_id(source, lambda candidate: candidate == "aaaaaaaaaaaa") == "bbbbbbbbbbbb"
+    source = ScriptedRandom(
+        bytes.fromhex("aaaaaaaaaaaa"), bytes.fromhex("bbbbbbbbbbbb")
+    )
+    assert (
+        new_id(source, lambda candidate: candidate == "aaaaaaaaaaaa") == "bbbbbbbbbbbb"
+    )
 
 
 THINGS = [Thing("ec033436e65e", "alpha"), Thing("ec0400000000", "beta"),

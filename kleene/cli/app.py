@@ -51,12 +51,23 @@ def main(
     ] = None,
     state_dir: Annotated[
         str | None,
-        typer.Option(envvar="KLEENE_STATE_DIR", help="State directory."),
+        typer.Option(
+            envvar="KLEENE_STATE_DIR", metavar="PATH", help="State directory."
+        ),
     ] = None,
     config: Annotated[
         str | None,
-        typer.Option(envvar="KLEENE_CONFIG", help="Configuration file (TOML)."),
+        typer.Option(
+            envvar="KLEENE_CONFIG", metavar="PATH", help="Configuration file (TOML)."
+        ),
     ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Print the host commands a change would run; change nothing.",
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option(
@@ -78,7 +89,8 @@ def main(
         )
     except KleeneError as exc:
         raise fail(exc) from None
-    ctx.obj = Session(settings)
+    ctx.obj = Session(settings, dry_run=dry_run)
+    ctx.call_on_close(ctx.obj.close)
 
 
 app.add_typer(network.app, name="network")

@@ -13,6 +13,8 @@ import logging
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from tempfile import TemporaryDirectory
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import typer
@@ -22,6 +24,7 @@ from kleene.errors import KleeneError
 
 if TYPE_CHECKING:
     from kleene.backends.base import Host
+    from kleene.backends.recording import RecordingHost
     from kleene.engine.core import Engine
     from kleene.store import Store
 
@@ -36,25 +39,57 @@ class Session:
     """The configuration of this invocation and what it opened."""
 
     config: Config
+    dry_run: bool = False
     _host: Host | None = field(default=None, repr=False)
+    _recorder: RecordingHost | None = field(default=None, repr=False)
     _store: Store | None = field(default=None, repr=False)
     _engine: Engine | None = field(default=None, repr=False)
+    _scratch: TemporaryDirectory[str] | None = field(default=None, repr=False)
 
     def host(self) -> Host:
-        """Open the configured host."""
+        """Open the configured host (a recorder in front of it for --dry-run)."""
         if self._host is None:
             from kleene.backends import open_host
 
             self._host = open_host(self.config)
+            if self.dry_run:
+                from kleene.backends.recording import RecordingHost
+
+                self._recorder = RecordingHost(self._host, dry_run=True)
+                self._host = self._recorder
         return self._host
 
     def store(self) -> Store:
-        """Open the store of the state directory."""
+        """Open the store (for --dry-run: a scratch copy that is thrown away)."""
         if self._store is None:
             from kleene.store import Store
 
-            self._store = Store(self.config.state_dir)
+            if self.dry_run:
+                self._store = self._scratch_store()
+            else:
+                self._store = Store(self.config.state_dir)
         return self._store
+
+    def _scratch_store(self) -> Store:
+        from kleene.store import Store
+
+        self._scratch = TemporaryDirectory(prefix="klee-dry-run-")
+        original = Store(self.config.state_dir)
+        copy = Store(Path(self._scratch.name))
+        original.conn.backup(copy.conn)
+        original.close()
+        return copy
+
+    def close(self) -> None:
+        """Print the plan of a dry run; close the store."""
+        if self._recorder is not None:
+            lines = self._recorder.plan()
+            sys.stdout.write("".join(line + "\n" for line in lines))
+            sys.stdout.flush()
+        if self._store is not None:
+            self._store.close()
+        if self._scratch is not None:
+            self._scratch.cleanup()
 
     def engine(self) -> Engine:
         """Build the engine over the host and the store."""

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from conftest import freebsd_unavailable
+from tests.conftest import freebsd_unavailable
 from tests.klee_runner import Outcome, run_klee
 
 ID = re.compile(r"[0-9a-f]{12}")
@@ -54,8 +54,10 @@ def klee(
         reason = freebsd_unavailable()
         if reason:
             pytest.skip(reason)
-    elif "freebsd_only" in request.keywords:
-        pytest.skip("this scenario needs --backend freebsd")
+        if "freebsd" not in request.keywords:
+            pytest.skip("this scenario is tagged for the simulated host only")
+    elif "sim" not in request.keywords:
+        pytest.skip("this scenario is tagged for FreeBSD only")
     state_dir = tmp_path / "state"
     config = tmp_path / "kleene.toml"
     config.write_text(f'pf_template_path = "{tmp_path / "pf.conf.kleene"}"\n')
