@@ -73,10 +73,6 @@ class RangeStore(Protocol):
         """Return the free range whose last address is ``hi``."""
         ...
 
-    def starting_at(self, pool: str, lo: int) -> FreeRange | None:
-        """Return the free range whose first address is ``lo``."""
-        ...
-
     def add(self, pool: str, lo: int, hi: int) -> None:
         """Record a free range that overlaps no other."""
         ...
@@ -133,16 +129,6 @@ class MemoryRanges:
             return None
         return FreeRange(ranges.los[index], hi)
 
-    def starting_at(self, pool: str, lo: int) -> FreeRange | None:
-        """Return the free range whose first address is ``lo``."""
-        ranges = self._pools.get(pool)
-        if ranges is None:
-            return None
-        index = bisect_left(ranges.los, lo)
-        if index == len(ranges.los) or ranges.los[index] != lo:
-            return None
-        return FreeRange(lo, ranges.his[index])
-
     def add(self, pool: str, lo: int, hi: int) -> None:
         """Record a free range that overlaps no other."""
         ranges = self._pools[pool]
@@ -197,7 +183,7 @@ def allocate(store: RangeStore, pool_id: str, skip: Collection[int] = ()) -> int
         if free is None:
             _require_pool(store, pool_id)
             raise PoolExhausted(f"no free address is left in pool {pool_id}")
-        address = free.lo
+        address = max(free.lo, start)
         if address not in skip:
             break
         # Skipped addresses stay free: look again just above this one.

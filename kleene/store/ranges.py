@@ -92,12 +92,6 @@ class SqliteRanges:
             "SELECT lo, hi FROM free_ranges WHERE pool = ? AND hi = ?", pool, hi
         )
 
-    def starting_at(self, pool: str, lo: int) -> FreeRange | None:
-        """Return the free range whose first address is ``lo``."""
-        return self._range(
-            "SELECT lo, hi FROM free_ranges WHERE pool = ? AND lo = ?", pool, lo
-        )
-
     def add(self, pool: str, lo: int, hi: int) -> None:
         """Record a free range that overlaps no other."""
         self.conn.execute(
