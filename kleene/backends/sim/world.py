@@ -240,7 +240,7 @@ class World:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> World:
-        """Build a world from ``to_dict`` output (the version is checked by the caller)."""
+        """Build a world from ``to_dict`` output (the caller checks the version)."""
         return cls(
             version=data["version"],
             generation=data.get("generation", 0),

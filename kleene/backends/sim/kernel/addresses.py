@@ -18,10 +18,10 @@ from __future__ import annotations
 import ipaddress
 import logging
 
-from kleene.backends.sim.kernel import interfaces
+from kleene.backends.sim.kernel import interfaces, routes
 from kleene.backends.sim.kernel.errno import Errno, KernelError
 from kleene.backends.sim.kernel.iftypes import ND6_IFDISABLED, TRAITS
-from kleene.backends.sim.world import IPAddress, IPInterface, Interface
+from kleene.backends.sim.world import Interface, IPAddress, IPInterface, Stack
 
 logger = logging.getLogger(__name__)
 
@@ -51,21 +51,22 @@ def _enable_inet6(iface: Interface) -> None:
         logger.info("added address %s to %s", link_local, iface.name)
 
 
-def remove(iface: Interface, ip: IPAddress) -> None:
+def remove(stack: Stack, iface: Interface, ip: IPAddress) -> None:
     """Remove an address; EADDRNOTAVAIL when the interface does not have it."""
     for existing in iface.addresses:
         if existing.ip == ip:
             iface.addresses.remove(existing)
             logger.info("removed address %s from %s", existing, iface.name)
+            routes.prune(stack)
             return
     raise KernelError(Errno.EADDRNOTAVAIL)
 
 
-def remove_first(iface: Interface, version: int) -> None:
+def remove_first(stack: Stack, iface: Interface, version: int) -> None:
     """Remove the first address of a family; EADDRNOTAVAIL when there is none."""
     for existing in iface.addresses:
         if existing.version == version:
-            remove(iface, existing.ip)
+            remove(stack, iface, existing.ip)
             return
     raise KernelError(Errno.EADDRNOTAVAIL)
 

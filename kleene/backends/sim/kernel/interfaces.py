@@ -111,7 +111,9 @@ def new_interface(
     return iface
 
 
-def create_clone(world: World, stack: Stack, cloner: str, unit: int | None) -> Interface:
+def create_clone(
+    world: World, stack: Stack, cloner: str, unit: int | None
+) -> Interface:
     """Create an interface from a cloner; for an epair, return its ``a`` end."""
     kind = CLONERS.get(cloner)
     if kind is None:
@@ -217,9 +219,9 @@ def set_up(iface: Interface, up: bool) -> None:
         return
     iface.up = up
     logger.info("interface %s %s", iface.name, "up" if up else "down")
-    if up and TRAITS[iface.kind].link_local_on_up:
-        if not any(address.ip.is_link_local for address in iface.addresses):
-            iface.addresses.append(LOOPBACK_LINK_LOCAL)
+    has_link_local = any(a.ip.is_link_local for a in iface.addresses)
+    if up and TRAITS[iface.kind].link_local_on_up and not has_link_local:
+        iface.addresses.append(LOOPBACK_LINK_LOCAL)
 
 
 def set_description(iface: Interface, text: str | None) -> None:
