@@ -82,4 +82,4 @@ Feature: Removing and pruning networks
 
   Scenario: Prune with nothing to remove prints an empty line
     When I run "klee network prune -f"
-    Then the output is ""
+    Then the output is an empty line

@@ -8,9 +8,10 @@ success), but raises ``CommandNotFound`` when the program does not exist.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Protocol
 
 from kleene.errors import CommandFailed
@@ -35,6 +36,28 @@ class CommandResult:
         return self
 
 
+class Process(Protocol):
+    """A long-running command started with ``Host.start``.
+
+    Its output (stdout and stderr merged) is appended to its exec log as it is
+    produced; when it ends, its exit status is written beside the log
+    (``status_path(log)``).
+    """
+
+    def follow(self, sink: Callable[[bytes], None]) -> int:
+        """Pass the output to ``sink`` as it comes; return the exit status at the end."""
+        ...
+
+    def detach(self) -> None:
+        """Stop following; the process goes on without klee."""
+        ...
+
+
+def status_path(log: Path) -> Path:
+    """Return the file that holds the exit status of the process logging to ``log``."""
+    return log.with_suffix(".status")
+
+
 class Host(Protocol):
     """A FreeBSD machine that kleene drives, real or simulated."""
 
@@ -42,6 +65,17 @@ class Host(Protocol):
 
     def run(self, argv: Sequence[str], stdin: str | None = None) -> CommandResult:
         """Run one command to its end and return its result."""
+        ...
+
+    def start(
+        self,
+        argv: Sequence[str],
+        *,
+        log: Path,
+        stdin: bytes | None = None,
+        tty: bool = False,
+    ) -> Process:
+        """Start a long-running command (``jail -c``, ``jexec``) logging to ``log``."""
         ...
 
     def read_file(self, path: str) -> str | None:

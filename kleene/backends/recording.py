@@ -12,13 +12,16 @@ from __future__ import annotations
 import logging
 import re
 import shlex
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
-from kleene.backends.base import CommandResult, Host
+from kleene.backends.base import CommandResult, Host, Process
 
 logger = logging.getLogger(__name__)
+
+BRIDGE_FILTER = "net.link.bridge.pfil_bridge"
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,17 @@ def is_check(argv: Sequence[str]) -> bool:
     return argv[0].rsplit("/", 1)[-1] == "pfctl" and "-n" in argv
 
 
+class _NotStarted:
+    """The process of a dry run: it was printed, not started."""
+
+    def follow(self, sink: Callable[[bytes], None]) -> int:
+        del sink
+        return 0
+
+    def detach(self) -> None:
+        pass
+
+
 @dataclass
 class RecordingHost:
     """Record every command; run it on ``inner`` unless in dry-run mode."""
@@ -60,11 +74,14 @@ class RecordingHost:
     commands: list[Recorded] = field(default_factory=list)
     name: str = "recording"
     _epairs: int = 0
+    _sysctls: dict[str, str] = field(default_factory=dict)
 
     def run(self, argv: Sequence[str], stdin: str | None = None) -> CommandResult:
         """Record a command; run it, or predict its output in dry-run mode."""
         execute = not self.dry_run or is_read(argv) or is_check(argv)
         self.commands.append(Recorded(tuple(argv), stdin, execute))
+        if self.dry_run and argv[-1] in self._sysctls and "-n" in argv:
+            return CommandResult(tuple(argv), 0, self._sysctls[argv[-1]] + "\n")
         if execute:
             return self.inner.run(argv, stdin)
         return CommandResult(tuple(argv), 0, self._predict(argv))
@@ -87,7 +104,14 @@ class RecordingHost:
         return [list(command.argv) for command in self.commands]
 
     def _predict(self, argv: Sequence[str]) -> str:
+        """Predict the output of a change, and remember its sysctl effects."""
         args = list(argv[1:])
+        program = argv[0].rsplit("/", 1)[-1]
+        if program == "sysctl" and "=" in args[-1]:
+            oid, _, value = args[-1].partition("=")
+            self._sysctls[oid] = value
+        if program == "kldload" and args[-1] == "if_bridge":
+            self._sysctls.setdefault(BRIDGE_FILTER, "0")
         if args[:2] in (["lo", "create"], ["bridge", "create"]) and "name" in args:
             return args[args.index("name") + 1] + "\n"
         if args == ["epair", "create"]:
@@ -104,6 +128,20 @@ class RecordingHost:
         else:
             self._epairs += 1
         return self._epairs
+
+    def start(
+        self,
+        argv: Sequence[str],
+        *,
+        log: Path,
+        stdin: bytes | None = None,
+        tty: bool = False,
+    ) -> Process:
+        """Record a long-running command; start it unless in dry-run mode."""
+        self.commands.append(Recorded(tuple(argv), None, not self.dry_run))
+        if not self.dry_run:
+            return self.inner.start(argv, log=log, stdin=stdin, tty=tty)
+        return _NotStarted()
 
     def read_file(self, path: str) -> str | None:
         """Read a file on the inner host."""

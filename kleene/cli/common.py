@@ -128,7 +128,7 @@ def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
             return func(*args, **kwargs)
         except KleeneError as exc:
             raise fail(exc) from None
-        except (typer.Exit, typer.Abort, SystemExit, KeyboardInterrupt):
+        except (typer.Exit, typer.Abort, typer.TyperException, SystemExit):
             raise
         except Exception as exc:
             logger.debug("internal error", exc_info=True)

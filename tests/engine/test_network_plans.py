@@ -34,6 +34,9 @@ PREREQUISITES = [
     ["/sbin/pfctl", "-e"],
 ]
 
+# Reconciliation loads the (still empty) ruleset first on a fresh host.
+FIRST_PF_LOAD = [["/sbin/pfctl", "-n", "-f", "-"], ["/sbin/pfctl", "-f", "/etc/pf.conf"]]
+
 
 @pytest.fixture
 def sim(tmp_path: Path) -> SimulatedHost:
@@ -71,9 +74,10 @@ def changes(recorder: RecordingHost) -> list[list[str]]:
 def test_first_change_ensures_the_prerequisites(
     engine: Engine, recorder: RecordingHost
 ) -> None:
-    networks.create(engine, networks.network_request("n", NetworkType.CUSTOM,
-                                                     interface="em0"))  # fmt: skip
+    request = networks.network_request("n", NetworkType.CUSTOM, interface="em0")
+    networks.create(engine, request)
     assert changes(recorder)[: len(PREREQUISITES)] == PREREQUISITES
+    assert changes(recorder)[len(PREREQUISITES) :][:2] == FIRST_PF_LOAD
 
 
 def test_second_invocation_finds_prerequisites_in_place(
@@ -90,7 +94,7 @@ def test_second_invocation_finds_prerequisites_in_place(
 def test_loopback_create_plan(engine: Engine, recorder: RecordingHost) -> None:
     request = networks.network_request("n", NetworkType.LOOPBACK, subnet="10.2.3.0/24")
     network = networks.create(engine, request)
-    plan = changes(recorder)[len(PREREQUISITES) :]
+    plan = changes(recorder)[len(PREREQUISITES) + len(FIRST_PF_LOAD) :]
     assert plan[:3] == [
         ["/sbin/ifconfig", "lo", "create", "name", "kleene0"],
         ["/sbin/ifconfig", "kleene0", "description", f"kleene:{network.id}"],
@@ -112,7 +116,7 @@ def test_bridge_create_plan_adds_auto_gateways(
         subnet6="fdef:1234:5678::/48",
     )
     network = networks.create(engine, request)
-    plan = changes(recorder)[len(PREREQUISITES) :]
+    plan = changes(recorder)[len(PREREQUISITES) + len(FIRST_PF_LOAD) :]
     assert plan[:5] == [
         ["/sbin/ifconfig", "bridge", "create", "name", "kleene0"],
         ["/sbin/ifconfig", "kleene0", "description", f"kleene:{network.id}"],

@@ -198,6 +198,16 @@ def stderr_is(klee: Session, text: str) -> None:
     assert klee.outcome().stderr == klee.fill(text) + "\n", klee.outcome().describe()
 
 
+@then("stderr is:")
+def stderr_is_lines(klee: Session, docstring: str) -> None:
+    assert klee.outcome().stderr == klee.fill(docstring) + "\n", klee.outcome().describe()
+
+
+@then("the output is an empty line")
+def output_is_empty_line(klee: Session) -> None:
+    assert klee.outcome().stdout == "\n", klee.outcome().describe()
+
+
 @then(parsers.parse('the JSON output has "{path}" equal to {value}'))
 def json_value(klee: Session, path: str, value: str) -> None:
     document: Any = json.loads(klee.outcome().stdout)

@@ -52,7 +52,6 @@ from kleene.backends.sim.packets import (
     summary,
 )
 from kleene.backends.sim.packets import dns as kdns
-from kleene.backends.sim.packets.pflog import PF_DROP, PF_OUT
 
 HOST_MAC = "08:00:27:b2:00:96"
 GW_MAC = "52:54:00:12:35:02"
@@ -100,7 +99,6 @@ ALL_KINDS: dict[str, Encodable] = {
     "dns query": ipv4(HOST, "10.0.2.3", UDP(1000, 53, kdns.query(1, "freebsd.org."))),
     "dns answer": ipv4("10.0.2.3", HOST, UDP(53, 1000, ANSWER)),
     "raw ether": Ether(GW_MAC, HOST_MAC, 0x88B5, b"\x01\x02"),
-    "pflog": PflogRecord(PF_DROP, PF_OUT, "em0", 3, UDP_DATAGRAM),
 }
 
 

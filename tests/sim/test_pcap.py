@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 from scapy.layers import inet as s4
-from scapy.layers.pflog import PFLog
 from scapy.layers.l2 import Ether as SEther
+from scapy.layers.pflog import PFLog
 from scapy.utils import rdpcap
 
 from kleene.backends.sim.packets import (
@@ -33,6 +33,7 @@ from kleene.backends.sim.packets import (
     ether,
     ipv4,
     pflog_line,
+    summary,
     write_pcap,
 )
 from kleene.backends.sim.packets.pcap import split_time
@@ -43,6 +44,7 @@ from kleene.backends.sim.packets.pflog import (
     PF_OUT,
     PF_PASS,
     PFLOG_HDRLEN,
+    pflog_bytes,
     pfloghdr,
 )
 
@@ -139,6 +141,20 @@ def test_pfloghdr_is_64_bytes_with_freebsd_af_inet6() -> None:
     assert len(header) == 64
     assert header[1] == AF_INET6 == 28
     assert header[61:] == b"\x00\x00\x00"
+
+
+def test_pflog_record_wire_len_is_header_plus_packet() -> None:
+    record = PflogRecord(PF_DROP, PF_OUT, "kleene0", 3, BLOCKED)
+    assert record.wire_len == len(pflog_bytes(record)) == 64 + BLOCKED.wire_len
+    assert pflog_bytes(record)[64:] == encode(BLOCKED)
+
+
+def test_summary_of_a_pflog_record_is_its_line_without_time() -> None:
+    record = PflogRecord(PF_DROP, PF_OUT, "kleene0", 3, BLOCKED)
+    assert summary(record) == (
+        "rule 3/0(match): block out on kleene0: "
+        "10.13.37.2.40000 > 1.1.1.1.53: UDP length 53"
+    )
 
 
 def test_pflog_line_shows_addresses_ports_protocol_and_length() -> None:

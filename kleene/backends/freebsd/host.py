@@ -13,17 +13,34 @@ import logging
 import os
 import secrets
 import stat
+import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
-from kleene.backends.base import CommandResult
+from kleene.backends.base import CommandResult, Process
+from kleene.backends.follow import follow_log
 from kleene.backends.freebsd import runner
 from kleene.errors import HostError
 
 logger = logging.getLogger(__name__)
 
 NEW_FILE_MODE = 0o644
+
+
+class LoggedProcess:
+    """A supervised process, followed through its exec log."""
+
+    def __init__(self, log: Path) -> None:
+        self.log = log
+
+    def follow(self, sink: Callable[[bytes], None]) -> int:
+        """Pass the output to sink as it comes; return the exit status."""
+        return follow_log(self.log, sink)
+
+    def detach(self) -> None:
+        """Stop following; the supervisor carries on."""
 
 
 class FreeBSDHost:
@@ -34,6 +51,27 @@ class FreeBSDHost:
     def run(self, argv: Sequence[str], stdin: str | None = None) -> CommandResult:
         """Run one command to its end and return its result."""
         return runner.run(argv, stdin)
+
+    def start(
+        self,
+        argv: Sequence[str],
+        *,
+        log: Path,
+        stdin: bytes | None = None,
+        tty: bool = False,
+    ) -> Process:
+        """Start a long-running command under a supervisor that logs its output."""
+        # TODO: -t (a pseudo-terminal) is accepted but the command runs without one.
+        del tty
+        log.parent.mkdir(parents=True, exist_ok=True)
+        supervisor = [sys.executable, "-m", "kleene.backends.freebsd.supervise"]
+        args = [*supervisor, str(log)]
+        if stdin is not None:
+            stdin_file = log.with_suffix(".stdin")
+            stdin_file.write_bytes(stdin)
+            args += ["--stdin", str(stdin_file)]
+        runner.spawn_detached([*args, "--", *argv])
+        return LoggedProcess(log)
 
     def read_file(self, path: str) -> str | None:
         """Return the text of a local file, or None when it is absent."""

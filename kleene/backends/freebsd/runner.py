@@ -15,6 +15,8 @@ import os
 import shlex
 import subprocess
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 from kleene.backends.base import CommandResult
 from kleene.errors import CommandNotFound, HostError
@@ -51,20 +53,39 @@ def run(
 
 
 def start(
-    argv: Sequence[str], *, inherit_stdin: bool = False
+    argv: Sequence[str],
+    *,
+    inherit_stdin: bool = False,
+    stdin_path: Path | None = None,
 ) -> subprocess.Popen[bytes]:
     """Start a long-running command whose merged output is read from ``stdout``."""
     args = _checked(argv)
     logger.debug("start %s", shlex.join(args))
     try:
-        return subprocess.Popen(
-            args,
-            stdin=None if inherit_stdin else subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
+        if stdin_path is not None:
+            with stdin_path.open("rb") as source:
+                return _popen(args, source)
+        return _popen(args, None if inherit_stdin else subprocess.DEVNULL)
     except OSError as exc:
         raise _start_error(args, exc) from exc
+
+
+def _popen(args: list[str], stdin: Any) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        args, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+
+
+def spawn_detached(args: list[str]) -> subprocess.Popen[bytes]:
+    """Start a command in a session of its own that outlives klee."""
+    logger.debug("spawn %s", shlex.join(args))
+    return subprocess.Popen(
+        args,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def _checked(argv: Sequence[str]) -> list[str]:

@@ -7,9 +7,9 @@ Modules:
   their constants (``SYN``, ``ACK``, ``ETH_P_IP``, ``PROTO_UDP``, ...)
 - ``dns``: ``DNS`` messages with ``DNSQR``, ``DNSRR`` and ``DNSRRMX``
 - ``build``: constructors (``arp_request``, ``echo_request``, ...)
-- ``pflog``: ``PflogRecord``, the pfloghdr bytes, ``klee sim pflog`` lines
 - ``encode``: exact bytes with lengths and checksums (captures, tests only)
 - ``summary``: one-line descriptions for DEBUG logs
+- ``pflog``: ``PflogRecord``, its ``klee sim pflog`` line, its pfloghdr bytes
 - ``pcap``: ``write_pcap``, the only module that uses scapy, lazily
 
 Nodes read headers straight from these objects; forwarding makes a new one

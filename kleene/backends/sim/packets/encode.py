@@ -1,7 +1,7 @@
 """Byte encoding of typed packets, for pcap captures and the scapy oracle.
 
 ``encode`` turns an ``Ether`` frame, an ``IPv4``/``IPv6`` packet, an
-``ARP`` or ``ICMP`` message, a ``DNS`` message or a ``PflogRecord`` into the
+``ARP`` or ``ICMP`` message or a ``DNS`` message (``Encodable``) into the
 exact bytes a FreeBSD host would send or capture: lengths from the headers,
 the IPv4 header checksum, and the ICMP, ICMPv6, UDP and TCP checksums over
 the IPv4 or IPv6 pseudo-header. ``checksum`` is the Internet checksum
@@ -29,9 +29,8 @@ from kleene.backends.sim.packets.layers import (
     quote6_len,
     quote_len,
 )
-from kleene.backends.sim.packets.pflog import PflogRecord, pfloghdr
 
-Encodable: TypeAlias = Ether | ARP | IPv4 | IPv6 | ICMP | DNS | PflogRecord
+Encodable: TypeAlias = Ether | ARP | IPv4 | IPv6 | ICMP | DNS
 
 _ETHER: Final = struct.Struct("!6s6sH")
 _ARP: Final = struct.Struct("!HHBBH6s4s6s4s")
@@ -219,12 +218,7 @@ def encode(item: Encodable) -> bytes:
         return _icmp(item)
     if isinstance(item, DNS):
         return encode_dns(item)
-    if isinstance(item, PflogRecord):
-        payload = item.payload
-        packet = _ipv4(payload) if isinstance(payload, IPv4) else _ipv6(payload)
-        return pfloghdr(item) + packet
     raise TypeError(
         f"cannot encode {type(item).__name__} on its own; "
         "UDP, TCP and ICMPv6 need the IP packet that carries them"
     )
-

@@ -10,9 +10,10 @@ above it in ``payload``: another layer, or raw ``bytes``.
 
 Addresses are plain strings in canonical form (MACs lower-case with colons,
 IPv6 compressed as ``ipaddress`` prints it); building them is the caller's
-duty, so objects stay cheap. Lengths are never stored: ``wire_len`` computes
-the size in bytes of a layer and everything it carries, from the headers and
-payload sizes, without encoding anything.
+duty, so objects stay cheap. Lengths are never stored: ``wire_len`` (the
+``Layer`` protocol) computes the size in bytes of a layer and everything it
+carries, from the headers and payload sizes, without encoding anything;
+``IPv4.len``, ``IPv6.plen`` and ``UDP.len`` are the header fields.
 
 ICMP and ICMPv6 errors carry the offending datagram as a layer in
 ``payload``; on the wire they quote only part of it, as FreeBSD does (see
@@ -60,7 +61,6 @@ ICMP_ECHO_REPLY: Final = 0
 ICMP_DEST_UNREACH: Final = 3
 ICMP_ECHO_REQUEST: Final = 8
 ICMP_TIME_EXCEEDED: Final = 11
-ICMP_ERRORS: Final = frozenset({3, 4, 5, 11, 12})
 UNREACH_NET: Final = 0
 UNREACH_HOST: Final = 1
 UNREACH_PROTOCOL: Final = 2
@@ -74,7 +74,6 @@ ICMPV6_ECHO_REQUEST: Final = 128
 ICMPV6_ECHO_REPLY: Final = 129
 ND_NEIGHBOR_SOLICIT: Final = 135
 ND_NEIGHBOR_ADVERT: Final = 136
-ICMPV6_ERRORS: Final = frozenset({1, 2, 3, 4})
 UNREACH6_NOROUTE: Final = 0
 UNREACH6_ADMIN: Final = 1
 UNREACH6_ADDR: Final = 3

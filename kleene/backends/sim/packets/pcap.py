@@ -17,7 +17,7 @@ from typing import Final
 
 from kleene.backends.sim.packets.encode import Encodable, encode
 from kleene.backends.sim.packets.layers import Ether, IPv4, IPv6
-from kleene.backends.sim.packets.pflog import PflogRecord
+from kleene.backends.sim.packets.pflog import PflogRecord, pflog_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ def split_time(seconds: float) -> tuple[int, int]:
 
 def write_pcap(
     path: str | Path,
-    frames: Iterable[tuple[float, Encodable]],
+    frames: Iterable[tuple[float, Encodable | PflogRecord]],
     linktype: int = LINKTYPE_ETHERNET,
 ) -> int:
     """Write timed frames to a pcap file and return how many were written."""
@@ -63,8 +63,9 @@ def write_pcap(
                     f"a pcap of link type {linktype} cannot hold a "
                     f"{type(item).__name__}"
                 )
+            data = pflog_bytes(item) if isinstance(item, PflogRecord) else encode(item)
             seconds, micros = split_time(moment)
-            writer.write_packet(encode(item), sec=seconds, usec=micros)
+            writer.write_packet(data, sec=seconds, usec=micros)
             count += 1
     logger.debug("wrote %d frames to %s", count, path)
     return count

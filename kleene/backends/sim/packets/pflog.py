@@ -6,9 +6,9 @@ A ``PflogRecord`` is one packet that matched a ``log`` rule: the verdict
 list expansion (``rulenr``) and the IP packet itself (``payload``). The
 field names are those of FreeBSD's ``struct pfloghdr``.
 
-``pfloghdr`` makes the header bytes that a pcap of link type PFLOG (117)
-puts before each packet; ``pflog_line`` the line that ``klee sim pflog``
-prints (SPEC §7.10).
+``pflog_line`` formats a record as ``klee sim pflog`` prints it (SPEC
+§7.10); ``pfloghdr`` and ``pflog_bytes`` make the bytes that a capture of
+link type PFLOG (117) holds: the header, then the packet.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import struct
 from dataclasses import dataclass
 from typing import Final
 
+from kleene.backends.sim.packets.encode import encode
 from kleene.backends.sim.packets.layers import (
     ICMP,
     TCP,
@@ -110,6 +111,11 @@ def pfloghdr(record: PflogRecord) -> bytes:
         record.rule_pid,
         record.dir,
     )
+
+
+def pflog_bytes(record: PflogRecord) -> bytes:
+    """Return a record as a PFLOG capture holds it: pfloghdr, then the packet."""
+    return pfloghdr(record) + encode(record.payload)
 
 
 def _endpoints(packet: Packet) -> tuple[str, str, str]:

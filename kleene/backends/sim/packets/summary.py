@@ -119,7 +119,7 @@ def _ip(packet: IPv4 | IPv6) -> str:
     return f"{family} {packet.src} > {packet.dst}: {detail}"
 
 
-def summary(item: Encodable) -> str:
+def summary(item: Encodable | PflogRecord) -> str:
     """Describe a frame, packet or message in one line."""
     if isinstance(item, Ether):
         inner = item.payload
