@@ -15,6 +15,7 @@ from pathlib import Path
 
 from kleene.backends.follow import write_status
 from kleene.backends.freebsd import runner
+from kleene.errors import CommandNotFound, HostError
 
 logger = logging.getLogger(__name__)
 
@@ -26,8 +27,11 @@ def supervise(log: Path, argv: list[str], stdin_file: Path | None) -> int:
     with log.open("ab") as out:
         try:
             process = runner.start(argv, stdin_path=stdin_file)
-        except OSError as exc:
-            out.write(f"{exc}\n".encode())
+        except CommandNotFound as exc:
+            out.write(f"{argv[0]}: {exc.message}\n".encode())
+        except (OSError, HostError) as exc:
+            out.write(f"{argv[0]}: {exc}\n".encode())
+            status = 126
         else:
             assert process.stdout is not None
             while chunk := process.stdout.read1(65536):
