@@ -45,7 +45,7 @@ class Process(Protocol):
     """
 
     def follow(self, sink: Callable[[bytes], None]) -> int:
-        """Pass the output to ``sink`` as it comes; return the exit status at the end."""
+        """Pass the output to ``sink`` as it comes; return the exit status."""
         ...
 
     def detach(self) -> None:

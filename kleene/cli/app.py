@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from kleene import __version__
+from kleene.cli import container, network
 from kleene.cli import host as host_commands
-from kleene.cli import network
 from kleene.cli.common import Session, fail
 from kleene.errors import KleeneError
 
@@ -94,6 +94,7 @@ def main(
 
 
 app.add_typer(network.app, name="network")
+app.add_typer(container.app, name="container")
 app.add_typer(host_commands.sim_app, name="sim")
 app.command(
     "host", context_settings=host_commands.PASS_THROUGH, help="Run a host command."
@@ -101,3 +102,18 @@ app.command(
 app.command("lsn", help="List networks (network ls).")(network.ls)
 app.command("isn", help="Inspect a network (network inspect).")(network.inspect)
 app.command("rmn", help="Remove networks (network rm).")(network.rm)
+
+for shortcut, full, command, settings in (
+    ("create", "create", container.create, container.COMMAND_SETTINGS),
+    ("run", "run", container.run, container.COMMAND_SETTINGS),
+    ("start", "start", container.start, None),
+    ("stop", "stop", container.stop, None),
+    ("exec", "exec", container.exec_, container.COMMAND_SETTINGS),
+    ("lsc", "ls", container.ls, None),
+    ("isc", "inspect", container.inspect, None),
+    ("rmc", "rm", container.rm, None),
+):
+    summary = (command.__doc__ or "").strip().rstrip(".")
+    app.command(
+        shortcut, context_settings=settings, help=f"{summary} (container {full})."
+    )(command)

@@ -276,11 +276,10 @@ def _restore(engine: Engine, network: Network) -> None:
 
 
 def _disconnect_all(engine: Engine, network: Network) -> None:
-    """Delete every endpoint of the network, freeing its addresses."""
-    store = engine.store
-    with store.transaction():
-        for endpoint in store.endpoints(network_id=network.id):
-            addressing.release(store, network, endpoint.ip_address)
-            addressing.release(store, network, endpoint.ip_address6)
-            store.delete_endpoint(endpoint.id)
-            store.release_id(endpoint.id)
+    """Disconnect every container of the network, freeing its addresses."""
+    from kleene.engine import endpoints
+
+    containers = {container.id: container for container in engine.store.containers()}
+    for endpoint in engine.store.endpoints(network_id=network.id):
+        container = containers[endpoint.container_id]
+        endpoints.disconnect(engine, container, network, reload_pf=False)

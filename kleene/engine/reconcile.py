@@ -19,13 +19,14 @@ from __future__ import annotations
 import ipaddress
 import logging
 
-from kleene import plans
+from kleene import inventory, plans
+from kleene.engine import drivers
 from kleene.engine.core import Engine
 from kleene.engine.interfaces import create_interface, gateway_aliases
 from kleene.engine.pfsync import sync_pf
 from kleene.engine.steps import Steps
 from kleene.inventory import InterfaceInfo
-from kleene.model import Network, NetworkType
+from kleene.model import Network, NetworkDriver, NetworkType
 
 logger = logging.getLogger(__name__)
 
@@ -33,10 +34,12 @@ logger = logging.getLogger(__name__)
 def reconcile(engine: Engine) -> None:
     """Repair the host from the store, then re-render pf."""
     engine.view.ensure_prerequisites()
+    _sync_containers(engine)
     networks = engine.store.networks()
     for network in networks:
         _repair_network(engine, network)
     _remove_orphans(engine, networks)
+    _remove_stale_aliases(engine)
     with Steps(engine.host) as steps:
         sync_pf(engine.config, engine.store, engine.view, steps)
 
@@ -90,3 +93,34 @@ def _remove_orphans(engine: Engine, networks: list[Network]) -> None:
             engine.host.run(plans.ifconfig_deletem(name, member)).check()
         engine.host.run(plans.ifconfig_destroy(name)).check()
         engine.view.invalidate()
+
+
+def running_jails(engine: Engine) -> dict[str, int]:
+    """Return the JIDs of the host's jails by name."""
+    output = engine.host.run(plans.jls_list()).check().output
+    return {jail.name: jail.jid for jail in inventory.parse_jls(output)}
+
+
+def _sync_containers(engine: Engine) -> None:
+    """Steps 1 and 2: a vanished jail stops its container; a jail starts one."""
+    jails = running_jails(engine)
+    for container in engine.store.containers():
+        jid = jails.get(container.id)
+        if container.running and jid is None:
+            logger.info("the jail of %s is gone; cleaning up", container.name)
+            drivers.cleanup(engine, container)
+        elif jid is not None and (not container.running or container.jid != jid):
+            with engine.store.transaction():
+                engine.store.set_running(container.id, jid)
+            logger.info("container %s runs as jail %d", container.name, jid)
+
+
+def _remove_stale_aliases(engine: Engine) -> None:
+    """Step 5: aliases of stopped ipnet containers still on an interface."""
+    interfaces = engine.view.interfaces()
+    for container in engine.store.containers():
+        if container.running or container.network_driver is not NetworkDriver.IPNET:
+            continue
+        for endpoint, network in drivers.attachments(engine, container):
+            drivers.remove_aliases(engine, endpoint, network, interfaces)
+    engine.view.invalidate()

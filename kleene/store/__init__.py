@@ -85,6 +85,12 @@ def _migration_1(conn: sqlite3.Connection) -> None:
             UNIQUE (network_id, container_id)
         );
         CREATE INDEX endpoints_by_container ON endpoints (container_id);
+        CREATE TABLE execs (
+            id TEXT PRIMARY KEY,
+            container_id TEXT NOT NULL,
+            cmd TEXT NOT NULL,
+            created TEXT NOT NULL
+        );
         """,
     )
     _execute_script(conn, RANGES_SCHEMA)
@@ -309,7 +315,29 @@ class Store:
 
     def delete_container(self, container_id: str) -> None:
         """Delete a container row (its endpoints must be gone)."""
+        self.conn.execute(
+            "DELETE FROM object_ids WHERE id IN "
+            "(SELECT id FROM execs WHERE container_id = ?)",
+            (container_id,),
+        )
+        self.conn.execute("DELETE FROM execs WHERE container_id = ?", (container_id,))
         self.conn.execute("DELETE FROM containers WHERE id = ?", (container_id,))
+
+    def set_running(self, container_id: str, jid: int | None) -> None:
+        """Mark a container running with a JID, or stopped (None)."""
+        self.conn.execute(
+            "UPDATE containers SET running = ?, jid = ? WHERE id = ?",
+            (int(jid is not None), jid, container_id),
+        )
+
+    def insert_exec(
+        self, exec_id: str, container_id: str, cmd: list[str], created: str
+    ) -> None:
+        """Record an exec instance."""
+        self.conn.execute(
+            "INSERT INTO execs (id, container_id, cmd, created) VALUES (?, ?, ?, ?)",
+            (exec_id, container_id, json.dumps(cmd), created),
+        )
 
 
 def _network_dict(row: sqlite3.Row) -> dict[str, Any]:

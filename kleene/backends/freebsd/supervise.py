@@ -10,6 +10,7 @@ in any way that matters, a detached run outlives the klee that started it.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -34,7 +35,7 @@ def supervise(log: Path, argv: list[str], stdin_file: Path | None) -> int:
             status = 126
         else:
             assert process.stdout is not None
-            while chunk := process.stdout.read1(65536):
+            while chunk := os.read(process.stdout.fileno(), 65536):
                 out.write(chunk)
                 out.flush()
             code = process.wait()

@@ -200,12 +200,6 @@ class Peer:
     address: AddressSpec = AddressSpec()
     port: PortSpec | None = None
 
-    @property
-    def is_any(self) -> bool:
-        """Tell whether the side matches everything."""
-        spec = self.address
-        return self.port is None and spec == AddressSpec()
-
 
 @dataclass(frozen=True)
 class TcpFlags:
@@ -301,9 +295,10 @@ class TranslationRule:
     def rdr_port(self, dport: int) -> int:
         """Return the port an rdr rule sends a destination port to."""
         low, high = self.pool.ports
-        if high and self.dst.port is not None:
-            span = (high - low + 1) % 65536 or 65536
-            return (dport - self.dst.port.low) % span + low
+        first = self.dst.port.low if self.dst.port is not None else 0
+        if high and high >= low:
+            port = (dport - first) % (high - low + 1) + low
+            return port - 65535 if port > 65535 else port
         return low or dport
 
 
