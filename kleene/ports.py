@@ -34,8 +34,8 @@ def parse_publish(raw: str) -> PortSpec:
 
     if raw.count("/") > 1:
         raise bad()
-    spec, _, protocol = raw.partition("/")
-    protocol = protocol or "tcp"
+    spec, slash, protocol = raw.partition("/")
+    protocol = protocol if slash else "tcp"
     if protocol not in PROTOCOLS:
         raise bad()
     parts = spec.split(":")
@@ -55,7 +55,7 @@ def parse_publish(raw: str) -> PortSpec:
 
 def validate_port_numbers(spec: PortSpec) -> None:
     """Check every port number is 0-65535 and ranges run upwards."""
-    numbers = spec.host_port.split(":") + [spec.container_port.split(":")[0]]
+    numbers = [*spec.host_port.split(":"), spec.container_port.split(":")[0]]
     for number in numbers:
         if not number.isdigit() or not number.isascii() or int(number) > MAX_PORT:
             raise ValidationError(

@@ -65,8 +65,8 @@ def human_duration(seconds: float) -> str:
     h = int(m / 60 + 0.5)
     if h == 1:
         return "About an hour"
-    for limit, divisor, unit in ((48, 1, "hours"), (336, 24, "days"),
-                                 (1440, 168, "weeks"), (17520, 720, "months")):  # fmt: skip
+    steps = ((48, 1, "hours"), (336, 24, "days"), (1440, 168, "weeks"))
+    for limit, divisor, unit in (*steps, (17520, 720, "months")):
         if h < limit:
             return f"{h // divisor} {unit}"
     return f"{h // 8760} years"
