@@ -184,3 +184,31 @@ def confirm(warning: str) -> bool:
     sys.stderr.flush()
     answer = sys.stdin.readline()
     return answer.strip().lower() in ("y", "yes")
+
+
+@app.command("connect")
+@reports_errors
+def connect(
+    ctx: typer.Context,
+    network: Annotated[str, typer.Argument(help="Network name, id or id prefix.")],
+    container: Annotated[str, typer.Argument(help="Container name, id or prefix.")],
+    ip: Annotated[str | None, typer.Option("--ip", help="IPv4 address.")] = None,
+    ip6: Annotated[str | None, typer.Option("--ip6", help="IPv6 address.")] = None,
+) -> None:
+    """Connect a container to a network."""
+    from kleene.engine import containers
+
+    containers.connect(session(ctx).engine(), network, container, ip, ip6)
+
+
+@app.command("disconnect")
+@reports_errors
+def disconnect(
+    ctx: typer.Context,
+    network: Annotated[str, typer.Argument(help="Network name, id or id prefix.")],
+    container: Annotated[str, typer.Argument(help="Container name, id or prefix.")],
+) -> None:
+    """Disconnect a container from a network."""
+    from kleene.engine import containers
+
+    containers.disconnect(session(ctx).engine(), network, container)

@@ -198,6 +198,60 @@ def stderr_is(klee: Session, text: str) -> None:
     assert klee.outcome().stderr == klee.fill(text) + "\n", klee.outcome().describe()
 
 
+PLACEHOLDER = re.compile(r"<([A-Z]{1,3}[0-9]*|MAC[0-9]*|date|t|xx)>")
+PATTERNS = {
+    "date": r"[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d UTC \d{4}",
+    "t": r"\d+\.\d{3}",
+    "xx": r"[0-9a-f]{2}",
+}
+
+
+def _pattern(klee: Session, expected: str) -> re.Pattern[str]:
+    """Turn expected text with placeholders into a regex capturing new ones."""
+    pattern, position, seen = "", 0, set()
+    for found in PLACEHOLDER.finditer(expected):
+        pattern += re.escape(expected[position : found.start()])
+        position = found.end()
+        name = found.group(1)
+        if name in klee.values:
+            pattern += re.escape(klee.values[name])
+        elif name in PATTERNS:
+            pattern += PATTERNS[name]
+        elif name in seen:
+            pattern += f"(?P={name})"
+        else:
+            seen.add(name)
+            body = r"(?:[0-9a-f]{2}:){5}[0-9a-f]{2}" if name.startswith("MAC") else (
+                r"[0-9a-f]{12}"
+            )
+            pattern += f"(?P<{name}>{body})"
+    return re.compile(pattern + re.escape(expected[position:]), re.S)
+
+
+def matches(klee: Session, expected: str, actual: str, whole: bool = True) -> None:
+    """Assert actual matches expected, remembering the placeholders it fills."""
+    pattern = _pattern(klee, expected)
+    found = pattern.fullmatch(actual) if whole else pattern.search(actual)
+    assert found, f"expected:\n{expected}\n" + klee.outcome().describe()
+    klee.values.update(found.groupdict())
+
+
+@then("the output matches:")
+def output_matches(klee: Session, docstring: str) -> None:
+    matches(klee, docstring + "\n", expand(klee.outcome().stdout))
+
+
+@then("the output includes:")
+def output_includes(klee: Session, docstring: str) -> None:
+    matches(klee, docstring + "\n", expand(klee.outcome().stdout), whole=False)
+
+
+@then(parsers.parse('the output line {number:d} is "{text}"'))
+def output_line(klee: Session, number: int, text: str) -> None:
+    lines = klee.outcome().stdout.split("\n")
+    assert lines[number - 1] == klee.fill(text), klee.outcome().describe()
+
+
 @then("stderr is:")
 def stderr_is_lines(klee: Session, docstring: str) -> None:
     assert klee.outcome().stderr == klee.fill(docstring) + "\n", klee.outcome().describe()

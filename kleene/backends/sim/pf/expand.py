@@ -1,0 +1,396 @@
+"""Rules as written (``*Spec``) and their expansion into numbered rules.
+
+A spec holds a statement's lists as the grammar read them; expanding it
+makes one rule per combination, in pfctl's order (``expand_rule``):
+interfaces, then protocols, then source addresses, source ports,
+destination addresses and destination ports, the last varying fastest.
+The address family is a single value, decided before the loop as pfctl
+decides it, and a combination whose addresses disagree with it (or with
+each other) is left out. Each combination then passes pfctl's
+consistency checks (``filter_consistent``, ``rdr_consistent``); one that
+fails reports its problems and ``skipping rule due to errors``; a
+statement left with no rule reports ``rule expands to no valid
+combination``. Rules are numbered from ``first`` in the order they are
+made.
+
+``translation_pool`` is what pfctl's nat/rdr action decides before the
+expansion: the family, the ``->`` addresses, the proxy ports and the pool
+type (``round-robin`` whenever several addresses or an interface's
+addresses are possible).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from enum import Enum
+from typing import Final, NoReturn, TypeVar
+
+from kleene.backends.sim.pf.model import (
+    Action,
+    Address,
+    AddressFamily,
+    AddressSpec,
+    BlockPolicy,
+    Direction,
+    FilterRule,
+    HostAddress,
+    InterfaceAddress,
+    KeepState,
+    Peer,
+    Pool,
+    PoolType,
+    PortOp,
+    PortSpec,
+    ScrubOptions,
+    ScrubRule,
+    TcpFlags,
+    TranslationKind,
+    TranslationRule,
+)
+from kleene.backends.sim.pf.names import ICMP, ICMP6, TCP, UDP
+
+NAT_PORTS: Final = (50001, 65535)
+_R = TypeVar("_R")
+
+Report = Callable[[str], None]
+Refuse = Callable[[str], NoReturn]
+
+
+@dataclass(frozen=True)
+class InterfaceItem:
+    """An interface of an ``on`` list, possibly negated."""
+
+    name: str
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class PeerSpec:
+    """A ``from`` or ``to`` as written; None stands for any."""
+
+    hosts: tuple[AddressSpec, ...] | None = None
+    ports: tuple[PortSpec, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Matching:
+    """What every kind of rule matches on, lists unexpanded."""
+
+    interfaces: tuple[InterfaceItem, ...] | None = None
+    af: AddressFamily | None = None
+    protos: tuple[int, ...] | None = None
+    src: PeerSpec = PeerSpec()
+    dst: PeerSpec = PeerSpec()
+
+
+class RangeKind(Enum):
+    """How a port of a ``->`` target was written."""
+
+    SINGLE = "single"
+    RANGE = "range"
+    STAR = "star"
+
+
+@dataclass(frozen=True)
+class PortRange:
+    """A port as pfctl's ``parseport`` returns it: ``80``, ``80:90``, ``80:*``."""
+
+    low: int
+    high: int = 0
+    kind: RangeKind = RangeKind.SINGLE
+
+
+@dataclass(frozen=True)
+class RedirSpec:
+    """The ``-> addresses [port P]`` part of a nat or rdr rule and its options."""
+
+    hosts: tuple[Address, ...] | None
+    port: PortRange | None = None
+    pool_type: PoolType | None = None
+    sticky_address: bool = False
+    static_port: bool = False
+
+
+@dataclass(frozen=True)
+class FilterSpec:
+    """A ``pass`` or ``block`` statement, before expansion."""
+
+    line: int
+    action: Action
+    direction: Direction
+    quick: bool
+    log: bool
+    log_all: bool
+    matching: Matching
+    block_policy: BlockPolicy | None
+    keep_state: KeepState
+    flags: TcpFlags | None
+    label: str | None
+
+
+@dataclass(frozen=True)
+class ScrubSpec:
+    """A ``scrub`` statement, before expansion."""
+
+    line: int
+    direction: Direction
+    log: bool
+    matching: Matching
+    options: ScrubOptions
+
+
+@dataclass(frozen=True)
+class Combination:
+    """One combination of a statement's lists."""
+
+    interface: InterfaceItem | None
+    af: AddressFamily | None
+    proto: int | None
+    src: Peer
+    dst: Peer
+
+
+def decide_family(
+    hosts: tuple[AddressSpec, ...] | None, af: AddressFamily | None
+) -> AddressFamily | None:
+    """Return the family all hosts share when none is given yet."""
+    if af is not None or not hosts:
+        return af
+    families = {host.af for host in hosts}
+    return families.pop() if len(families) == 1 else None
+
+
+def combinations(m: Matching, af: AddressFamily | None) -> Iterator[Combination]:
+    """Yield the combinations of a statement's lists whose families agree."""
+    for interface, proto, src, sport, dst, dport in itertools.product(
+        m.interfaces or (None,),
+        m.protos or (None,),
+        m.src.hosts or (AddressSpec(),),
+        m.src.ports or (None,),
+        m.dst.hosts or (AddressSpec(),),
+        m.dst.ports or (None,),
+    ):
+        known = {family for family in (af, src.af, dst.af) if family is not None}
+        if len(known) > 1:
+            continue
+        family = af or src.af or dst.af
+        yield Combination(interface, family, proto, Peer(src, sport), Peer(dst, dport))
+
+
+def expand_filter(spec: FilterSpec, first: int, report: Report) -> list[FilterRule]:
+    """Expand a pass or block statement into rules numbered from ``first``."""
+    m = spec.matching
+    af = decide_family(m.dst.hosts, decide_family(m.src.hosts, m.af))
+    rules: list[FilterRule] = []
+    for c in combinations(m, af):
+        tcp_like = c.proto in (None, TCP)
+        keep = spec.keep_state
+        if keep in (KeepState.MODULATE, KeepState.SYNPROXY) and not tcp_like:
+            keep = KeepState.KEEP
+        problems = _filter_problems(c, spec.action, spec.block_policy, keep)
+        if _skipped(problems, report):
+            continue
+        rules.append(
+            FilterRule(
+                number=first + len(rules),
+                line=spec.line,
+                action=spec.action,
+                direction=spec.direction,
+                quick=spec.quick,
+                log=spec.log,
+                log_all=spec.log_all,
+                interface=c.interface.name if c.interface else None,
+                interface_negated=bool(c.interface and c.interface.negated),
+                af=c.af,
+                proto=c.proto,
+                src=c.src,
+                dst=c.dst,
+                block_policy=spec.block_policy,
+                keep_state=keep,
+                flags=spec.flags if tcp_like else None,
+                label=spec.label,
+            )
+        )
+    return _checked(rules, report)
+
+
+def expand_scrub(spec: ScrubSpec, first: int, report: Report) -> list[ScrubRule]:
+    """Expand a scrub statement into rules numbered from ``first``."""
+    rules: list[ScrubRule] = []
+    for c in combinations(spec.matching, spec.matching.af):
+        problems = _filter_problems(c, Action.SCRUB, None, KeepState.NONE)
+        if _skipped(problems, report):
+            continue
+        rules.append(
+            ScrubRule(
+                number=first + len(rules),
+                line=spec.line,
+                direction=spec.direction,
+                log=spec.log,
+                interface=c.interface.name if c.interface else None,
+                interface_negated=bool(c.interface and c.interface.negated),
+                af=c.af,
+                proto=c.proto,
+                src=c.src,
+                dst=c.dst,
+                options=spec.options,
+            )
+        )
+    return _checked(rules, report)
+
+
+def translation_pool(
+    kind: TranslationKind, m: Matching, redir: RedirSpec, refuse: Refuse
+) -> tuple[AddressFamily | None, Pool]:
+    """Decide a nat or rdr rule's family and pool, as pfctl's action does."""
+    af = m.af or _first_family(m.src.hosts) or _first_family(m.dst.hosts)
+    if not redir.hosts:
+        refuse("translation rule requires '-> address'")
+    if af is None:
+        af = next((h.af for h in redir.hosts if isinstance(h, HostAddress)), None)
+    hosts = tuple(
+        h for h in redir.hosts if not (isinstance(h, HostAddress) and h.af != af)
+    )
+    if af is None and any(not isinstance(h, InterfaceAddress) for h in hosts):
+        refuse(
+            "address family not given and translation address expands to"
+            " multiple address families"
+        )
+    if not hosts:
+        refuse("no translation address with matching address family found.")
+
+    pool_type = redir.pool_type or PoolType.NONE
+    if pool_type is PoolType.NONE and (len(hosts) > 1 or _multiaddress(hosts[0])):
+        pool_type = PoolType.ROUND_ROBIN
+    if pool_type is not PoolType.ROUND_ROBIN:
+        dynamic = next((h for h in hosts if _multiaddress(h)), None)
+        if isinstance(dynamic, InterfaceAddress):
+            refuse(
+                f"interface ({dynamic.ifname}) is only supported in round-robin"
+                " redirection pools"
+            )
+        if len(hosts) > 1:
+            refuse("only round-robin valid for multiple redirection addresses")
+
+    ports = _proxy_ports(kind, m, redir.port)
+    if redir.static_port:
+        if kind is not TranslationKind.NAT:
+            refuse("the 'static-port' option is only valid with nat rules")
+        if ports[0] != NAT_PORTS[0] and ports[1] != NAT_PORTS[1]:
+            refuse(
+                "the 'static-port' option can't be used when specifying a port range"
+            )
+        ports = (0, 0)
+    return af, Pool(hosts, ports, pool_type, redir.sticky_address)
+
+
+def expand_translation(
+    kind: TranslationKind,
+    line: int,
+    flags: tuple[bool, bool],
+    m: Matching,
+    decided: tuple[AddressFamily | None, Pool],
+    first: int,
+    report: Report,
+) -> list[TranslationRule]:
+    """Expand a nat or rdr statement (``flags``: pass, log) into rules."""
+    af, pool = decided
+    passes, log = flags
+    rules: list[TranslationRule] = []
+    for c in combinations(m, af):
+        problems = _rdr_problems(c, pool) if kind is TranslationKind.RDR else []
+        if _skipped(problems, report):
+            continue
+        rules.append(
+            TranslationRule(
+                number=first + len(rules),
+                line=line,
+                kind=kind,
+                passes=passes,
+                log=log,
+                interface=c.interface.name if c.interface else None,
+                interface_negated=bool(c.interface and c.interface.negated),
+                af=c.af,
+                proto=c.proto,
+                src=c.src,
+                dst=c.dst,
+                pool=pool,
+            )
+        )
+    return _checked(rules, report)
+
+
+def _filter_problems(
+    c: Combination, action: Action, policy: BlockPolicy | None, keep: KeepState
+) -> list[str]:
+    problems = []
+    if c.proto not in (TCP, UDP) and (c.src.port or c.dst.port):
+        problems.append("port only applies to tcp/udp")
+    icmp = {ICMP: "icmp", ICMP6: "icmp6"}.get(c.proto or 0)
+    wrong_family = {ICMP: AddressFamily.INET6, ICMP6: AddressFamily.INET}
+    if icmp and c.af is wrong_family.get(c.proto or 0):
+        family = c.af.value if c.af else ""
+        problems.append(f"proto {icmp} doesn't match address family {family}")
+    if policy is BlockPolicy.RETURN_RST and c.proto != TCP:
+        problems.append("return-rst can only be applied to TCP rules")
+    if action is Action.BLOCK and keep is not KeepState.NONE:
+        problems.append("keep state on block rules doesn't make sense")
+    return problems
+
+
+def _rdr_problems(c: Combination, pool: Pool) -> list[str]:
+    problems = []
+    if c.proto not in (TCP, UDP):
+        if c.src.port:
+            problems.append("src port only applies to tcp/udp")
+        if c.dst.port:
+            problems.append("dst port only applies to tcp/udp")
+        if pool.ports[0]:
+            problems.append("rpool port only applies to tcp/udp")
+    if c.dst.port and c.dst.port.op not in (PortOp.EQ, PortOp.RANGE):
+        problems.append("invalid port operator for rdr destination port")
+    return problems
+
+
+def _skipped(problems: list[str], report: Report) -> bool:
+    for problem in problems:
+        report(problem)
+    if problems:
+        report("skipping rule due to errors")
+    return bool(problems)
+
+
+def _checked(rules: list[_R], report: Report) -> list[_R]:
+    if not rules:
+        report("rule expands to no valid combination")
+    return rules
+
+
+def _first_family(hosts: tuple[AddressSpec, ...] | None) -> AddressFamily | None:
+    return hosts[0].af if hosts else None
+
+
+def _multiaddress(address: Address) -> bool:
+    """Tell whether ``(if)`` may stand for several addresses (DYNIF_MULTIADDR)."""
+    if not isinstance(address, InterfaceAddress):
+        return False
+    return not address.noalias or not address.ifname[-1:].isdigit()
+
+
+def _proxy_ports(
+    kind: TranslationKind, m: Matching, port: PortRange | None
+) -> tuple[int, int]:
+    low = port.low if port else 0
+    high = port.high if port else 0
+    if kind is TranslationKind.NAT:
+        if not low and not high:
+            return NAT_PORTS
+        return (low, high or low)
+
+    first = m.dst.ports[0] if m.dst.ports else None
+    if port and port.kind is RangeKind.STAR and first is not None:
+        # pfctl's arithmetic, 16-bit wrap included, for ``port 8080 -> ... 80:*``.
+        return (low, (low + first.high - first.low) % 65536)
+    return (low, high)
