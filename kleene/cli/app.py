@@ -99,6 +99,7 @@ app.add_typer(host_commands.sim_app, name="sim")
 app.command(
     "host", context_settings=host_commands.PASS_THROUGH, help="Run a host command."
 )(host_commands.host)
+app.command("doctor", help="Check the host prerequisites.")(host_commands.doctor)
 app.command("lsn", help="List networks (network ls).")(network.ls)
 app.command("isn", help="Inspect a network (network inspect).")(network.inspect)
 app.command("rmn", help="Remove networks (network rm).")(network.rm)

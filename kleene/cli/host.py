@@ -54,3 +54,19 @@ def reset(
             f"'{profile}' is not one of 'default', 'two-nic'", param_hint="'--profile'"
         )
     admin.reset_simulation(session(ctx).config, seed=seed, profile=profile)
+
+
+def doctor(ctx: typer.Context) -> None:
+    """Check the host prerequisites and say how to fix what is missing."""
+    from kleene.engine.doctor import run_checks
+
+    current = session(ctx)
+    try:
+        checks = run_checks(current.config, current.host())
+    except KleeneError as exc:
+        print(exc.message, file=sys.stderr, flush=True)
+        raise typer.Exit(exc.exit_code) from None
+    print(f"backend: {current.config.backend}")
+    for check in checks:
+        print(check.line())
+    raise typer.Exit(0 if all(check.ok for check in checks) else 1)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+SYNTAX_ERROR_LINE = "pfctl: Syntax error in config file: pf rules not loaded"
+
 from kleene.backends.sim import SimulatedHost
 from kleene.backends.sim.kernel import pf
 from tests.sim.simhost import Ok, Run
@@ -71,7 +73,7 @@ def test_errors_of_the_check_are_printed_and_nothing_is_loaded(
     host: SimulatedHost, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def reject(text: str, source: str) -> list[str]:
-        return [f"{source}:1: syntax error"]
+        return [f"{source}:1: syntax error", SYNTAX_ERROR_LINE]
 
     monkeypatch.setattr(pf, "check_ruleset", reject)
     result = run("pfctl -f -", stdin="this is not pf\n")
@@ -84,8 +86,15 @@ def test_errors_of_the_check_are_printed_and_nothing_is_loaded(
         assert world.host.pf.ruleset is None
 
 
-def test_check_ruleset_accepts_any_text_until_the_parser_exists() -> None:
-    assert pf.check_ruleset("anything at all\n", "stdin") == []
+def test_check_ruleset_accepts_a_valid_ruleset() -> None:
+    assert pf.check_ruleset("pass all\n", "stdin") == []
+
+
+def test_check_ruleset_reports_the_line_of_a_syntax_error() -> None:
+    assert pf.check_ruleset("pass all\nthis is not pf\n", "stdin") == [
+        "stdin:2: syntax error",
+        SYNTAX_ERROR_LINE,
+    ]
 
 
 @pytest.mark.parametrize("command", ["pfctl", "pfctl -s rules", "pfctl -x"])

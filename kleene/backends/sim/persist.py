@@ -3,9 +3,11 @@
 Every access is one *session*: take the exclusive ``flock`` on
 ``world.lock``, load the world (reusing this process's copy when the file's
 ``(mtime_ns, size, inode)`` stamp has not changed since it last read or
-wrote it), let the caller read or change it, and, if the world changed,
-bump its ``generation`` and replace the file atomically (write a temporary
-file, then ``os.replace``). So separate ``klee`` processes see one machine.
+wrote it), let the caller read or change it, and, if its compact JSON text
+changed, bump its ``generation`` and replace the file atomically (write a
+temporary file, then ``os.replace``). So separate ``klee`` processes see one
+machine. ``stamp()`` lets a follower notice that another invocation changed
+the world without reading it.
 
 A missing file means a fresh world, built from the seed and profile given to
 ``WorldStore`` and saved at once. A file of another version is a
@@ -44,6 +46,7 @@ class WorldStore:
         self.profile = profile
         self._world: World | None = None
         self._stamp: Stamp | None = None
+        self._text = ""
         self._depth = 0
 
     @contextmanager
@@ -55,13 +58,13 @@ class WorldStore:
             return
         with self._locked():
             world = self._current()
-            before = world.to_dict()
+            before = self._text
             try:
                 yield world
             except BaseException:
                 self._forget()
                 raise
-            if world.to_dict() != before:
+            if _encode(world) != before:
                 world.generation += 1
                 self._write(world)
 
@@ -96,7 +99,7 @@ class WorldStore:
             return world
         if self._world is not None and stamp == self._stamp:
             return self._world
-        data = self._read()
+        data, text = self._read()
         try:
             world = World.from_dict(data)
         except (KeyError, TypeError, ValueError) as exc:
@@ -104,12 +107,17 @@ class WorldStore:
                 f"simulated host state {self.path} is unreadable ({exc!r}); "
                 "run 'klee sim reset'"
             ) from exc
-        self._world, self._stamp = world, stamp
+        self._world, self._stamp, self._text = world, stamp, text
         return world
 
-    def _read(self) -> dict[str, Any]:
+    def stamp(self) -> Stamp | None:
+        """Return the world file's stamp, which changes whenever it is replaced."""
+        return self._stat()
+
+    def _read(self) -> tuple[dict[str, Any], str]:
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            text = self.path.read_text(encoding="utf-8").rstrip("\n")
+            data = json.loads(text)
         except (OSError, ValueError) as exc:
             raise StateError(
                 f"simulated host state {self.path} is unreadable ({exc}); "
@@ -121,14 +129,14 @@ class WorldStore:
                 f"simulated host state {self.path} has unsupported version "
                 f"{version}; run 'klee sim reset'"
             )
-        return data
+        return data, text
 
     def _write(self, world: World) -> None:
         temporary = self.path.with_name(f".world.json.{os.getpid()}.tmp")
-        text = json.dumps(world.to_dict(), indent=1)
+        text = _encode(world)
         temporary.write_text(text + "\n", encoding="utf-8")
         os.replace(temporary, self.path)
-        self._world, self._stamp = world, self._stat()
+        self._world, self._stamp, self._text = world, self._stat(), text
 
     def _stat(self) -> Stamp | None:
         try:
@@ -140,3 +148,9 @@ class WorldStore:
     def _forget(self) -> None:
         self._world = None
         self._stamp = None
+        self._text = ""
+
+
+def _encode(world: World) -> str:
+    """Return the world's compact JSON text."""
+    return json.dumps(world.to_dict(), separators=(",", ":"))

@@ -12,7 +12,14 @@ Names used throughout the simulation:
 - ``index``: the interface index within its stack (``link#5``, ``scopeid 0x5``);
 - ``unit``: the cloner unit (``lo1`` has unit 1, ``epair3a`` and ``epair3b``
   share unit 3), allocated from the cloner of the ``home`` stack;
-- times are integer microseconds since the Unix epoch (``clock_us``).
+- times are integer microseconds since the Unix epoch (``clock_us``);
+- stacks are named ``host``, ``jail<jid>`` (vnet jails), ``outside`` (the
+  gateway 10.0.2.2) and ``resolver`` (10.0.2.3); ``role`` says which kind.
+
+Jails, processes, sockets, timers and mounts are the records of
+``kleene.backends.sim.records``; ``segments`` lists the interfaces that share
+one Ethernet segment (``em0`` and the outside machines); ``captures`` and
+``pflog`` hold what was captured, as JSON frames (``kernel.capture``).
 """
 
 from __future__ import annotations
@@ -22,8 +29,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from kleene.backends.sim.records import Jail, Mount, ProcRecord, Socket, Timer
+
 WORLD_VERSION = 1
 HOST_STACK = "host"
+OUTSIDE_STACK = "outside"
+RESOLVER_STACK = "resolver"
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPInterface = ipaddress.IPv4Interface | ipaddress.IPv6Interface
@@ -61,9 +72,16 @@ class Interface:
     peer: int | None = None
     ipackets: int = 0
     opackets: int = 0
+    fdb: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the interface as a JSON-ready dict."""
+        data = self._fields()
+        if self.fdb:
+            data["fdb"] = self.fdb
+        return data
+
+    def _fields(self) -> dict[str, Any]:
         return {
             "uid": self.uid,
             "name": self.name,
@@ -105,6 +123,7 @@ class Interface:
             peer=data.get("peer"),
             ipackets=data.get("ipackets", 0),
             opackets=data.get("opackets", 0),
+            fdb=dict(data.get("fdb", {})),
         )
 
 
@@ -170,16 +189,20 @@ class Stack:
     routes: list[StaticRoute] = field(default_factory=list)
     sysctls: dict[str, int | str] = field(default_factory=dict)
     pf: PfState = field(default_factory=PfState)
+    role: str = HOST_STACK
+    neighbors: dict[str, list[Any]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the stack as a JSON-ready dict."""
         return {
             "name": self.name,
+            "role": self.role,
             "next_index": self.next_index,
             "interfaces": [iface.to_dict() for iface in self.interfaces],
             "routes": [route.to_dict() for route in self.routes],
             "sysctls": dict(self.sysctls),
             "pf": self.pf.to_dict(),
+            "neighbors": self.neighbors,
         }
 
     @classmethod
@@ -192,12 +215,14 @@ class Stack:
             routes=[StaticRoute.from_dict(r) for r in data.get("routes", [])],
             sysctls=dict(data.get("sysctls", {})),
             pf=PfState.from_dict(data.get("pf", {})),
+            role=data.get("role", HOST_STACK),
+            neighbors=dict(data.get("neighbors", {})),
         )
 
 
 @dataclass
 class World:
-    """The whole simulated machine: stacks, modules, files, clock, entropy."""
+    """The whole simulated machine: stacks, jails, processes, files, clock."""
 
     seed: int
     profile: str
@@ -210,6 +235,16 @@ class World:
     next_uid: int = 1
     generation: int = 0
     version: int = WORLD_VERSION
+    jails: dict[int, Jail] = field(default_factory=dict)
+    processes: dict[int, ProcRecord] = field(default_factory=dict)
+    sockets: dict[int, Socket] = field(default_factory=dict)
+    timers: list[Timer] = field(default_factory=list)
+    mounts: list[Mount] = field(default_factory=list)
+    datasets: list[str] = field(default_factory=list)
+    segments: list[list[int]] = field(default_factory=list)
+    captures: dict[str, list[Any]] = field(default_factory=dict)
+    pflog: list[Any] = field(default_factory=list)
+    counters: dict[str, int] = field(default_factory=dict)
 
     @property
     def host(self) -> Stack:
@@ -223,7 +258,7 @@ class World:
         return uid
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the world as a JSON-ready dict."""
+        """Return the world as a JSON-ready dict (sharing, not copying, lists)."""
         return {
             "version": self.version,
             "generation": self.generation,
@@ -232,15 +267,28 @@ class World:
             "clock_us": self.clock_us,
             "hostname": self.hostname,
             "next_uid": self.next_uid,
-            "entropy": dict(self.entropy),
-            "modules": list(self.modules),
-            "files": dict(self.files),
+            "counters": self.counters,
+            "entropy": self.entropy,
+            "modules": self.modules,
+            "files": self.files,
             "stacks": {name: stack.to_dict() for name, stack in self.stacks.items()},
+            "jails": [jail.to_dict() for jail in self.jails.values()],
+            "processes": [proc.to_dict() for proc in self.processes.values()],
+            "sockets": [sock.to_dict() for sock in self.sockets.values()],
+            "timers": [timer.to_dict() for timer in self.timers],
+            "mounts": [mount.to_dict() for mount in self.mounts],
+            "datasets": self.datasets,
+            "segments": self.segments,
+            "captures": self.captures,
+            "pflog": self.pflog,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> World:
         """Build a world from ``to_dict`` output (the caller checks the version)."""
+        jails = (Jail.from_dict(item) for item in data.get("jails", []))
+        procs = (ProcRecord.from_dict(item) for item in data.get("processes", []))
+        socks = (Socket.from_dict(item) for item in data.get("sockets", []))
         return cls(
             version=data["version"],
             generation=data.get("generation", 0),
@@ -249,6 +297,7 @@ class World:
             clock_us=data["clock_us"],
             hostname=data["hostname"],
             next_uid=data.get("next_uid", 1),
+            counters=dict(data.get("counters", {})),
             entropy=dict(data.get("entropy", {})),
             modules=list(data.get("modules", [])),
             files=dict(data.get("files", {})),
@@ -256,4 +305,13 @@ class World:
                 name: Stack.from_dict(stack)
                 for name, stack in data.get("stacks", {}).items()
             },
+            jails={jail.jid: jail for jail in jails},
+            processes={proc.pid: proc for proc in procs},
+            sockets={sock.sid: sock for sock in socks},
+            timers=[Timer.from_dict(item) for item in data.get("timers", [])],
+            mounts=[Mount.from_dict(item) for item in data.get("mounts", [])],
+            datasets=list(data.get("datasets", [])),
+            segments=[list(segment) for segment in data.get("segments", [])],
+            captures=dict(data.get("captures", {})),
+            pflog=list(data.get("pflog", [])),
         )

@@ -1,10 +1,9 @@
 """pf in a stack: enable, disable, check and load a ruleset.
 
 ``check_ruleset`` is the one place where the pf.conf parser plugs in (SPEC
-§7.10): it returns pfctl's error lines (``<source>:<line>: syntax error``),
-none when the text is valid. Until the parser exists it accepts any text,
-and ``load`` keeps the text as loaded; evaluation needs the parsed rules and
-comes with the packet layer.
+§7.10): it returns the lines pfctl prints for an invalid ruleset
+(``<source>:<line>: syntax error`` ... and pfctl's closing line), none when
+the text is valid; ``load`` keeps the text as loaded.
 """
 
 from __future__ import annotations
@@ -20,9 +19,9 @@ logger = logging.getLogger(__name__)
 
 def check_ruleset(text: str, source: str) -> list[str]:
     """Return the errors pfctl reports for a ruleset read from ``source``."""
-    # TODO: parse pf.conf (SPEC §7.10); every text is accepted until then.
-    del text, source
-    return []
+    from kleene.backends.sim import pf as pfconf
+
+    return pfconf.check(text, source)
 
 
 def device_present(world: World) -> bool:

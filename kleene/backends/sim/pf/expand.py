@@ -1,9 +1,9 @@
-"""Rules as written (``*Spec``) and their expansion into numbered rules.
+"""Statements (``specs``) expanded into numbered rules, as pfctl expands them.
 
-A spec holds a statement's lists as the grammar read them; expanding it
-makes one rule per combination, in pfctl's order (``expand_rule``):
-interfaces, then protocols, then source addresses, source ports,
-destination addresses and destination ports, the last varying fastest.
+Expanding a statement makes one rule per combination of its lists, in
+pfctl's order (``expand_rule``): interfaces, then protocols, then source
+addresses, source ports, destination addresses and destination ports,
+the last varying fastest.
 The address family is a single value, decided before the loop as pfctl
 decides it, and a combination whose addresses disagree with it (or with
 each other) is left out. Each combination then passes pfctl's
@@ -24,7 +24,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from enum import Enum
 from typing import Final, NoReturn, TypeVar
 
 from kleene.backends.sim.pf.model import (
@@ -33,7 +32,6 @@ from kleene.backends.sim.pf.model import (
     AddressFamily,
     AddressSpec,
     BlockPolicy,
-    Direction,
     FilterRule,
     HostAddress,
     InterfaceAddress,
@@ -42,103 +40,27 @@ from kleene.backends.sim.pf.model import (
     Pool,
     PoolType,
     PortOp,
-    PortSpec,
-    ScrubOptions,
     ScrubRule,
-    TcpFlags,
     TranslationKind,
     TranslationRule,
 )
 from kleene.backends.sim.pf.names import ICMP, ICMP6, TCP, UDP
+from kleene.backends.sim.pf.specs import (
+    FilterSpec,
+    InterfaceItem,
+    Matching,
+    PortRange,
+    RangeKind,
+    RedirSpec,
+    ScrubSpec,
+    TranslationSpec,
+)
 
 NAT_PORTS: Final = (50001, 65535)
 _R = TypeVar("_R")
 
 Report = Callable[[str], None]
 Refuse = Callable[[str], NoReturn]
-
-
-@dataclass(frozen=True)
-class InterfaceItem:
-    """An interface of an ``on`` list, possibly negated."""
-
-    name: str
-    negated: bool = False
-
-
-@dataclass(frozen=True)
-class PeerSpec:
-    """A ``from`` or ``to`` as written; None stands for any."""
-
-    hosts: tuple[AddressSpec, ...] | None = None
-    ports: tuple[PortSpec, ...] | None = None
-
-
-@dataclass(frozen=True)
-class Matching:
-    """What every kind of rule matches on, lists unexpanded."""
-
-    interfaces: tuple[InterfaceItem, ...] | None = None
-    af: AddressFamily | None = None
-    protos: tuple[int, ...] | None = None
-    src: PeerSpec = PeerSpec()
-    dst: PeerSpec = PeerSpec()
-
-
-class RangeKind(Enum):
-    """How a port of a ``->`` target was written."""
-
-    SINGLE = "single"
-    RANGE = "range"
-    STAR = "star"
-
-
-@dataclass(frozen=True)
-class PortRange:
-    """A port as pfctl's ``parseport`` returns it: ``80``, ``80:90``, ``80:*``."""
-
-    low: int
-    high: int = 0
-    kind: RangeKind = RangeKind.SINGLE
-
-
-@dataclass(frozen=True)
-class RedirSpec:
-    """The ``-> addresses [port P]`` part of a nat or rdr rule and its options."""
-
-    hosts: tuple[Address, ...] | None
-    port: PortRange | None = None
-    pool_type: PoolType | None = None
-    sticky_address: bool = False
-    static_port: bool = False
-
-
-@dataclass(frozen=True)
-class FilterSpec:
-    """A ``pass`` or ``block`` statement, before expansion."""
-
-    line: int
-    action: Action
-    direction: Direction
-    quick: bool
-    log: bool
-    log_all: bool
-    matching: Matching
-    block_policy: BlockPolicy | None
-    keep_state: KeepState
-    flags: TcpFlags | None
-    label: str | None
-
-
-@dataclass(frozen=True)
-class ScrubSpec:
-    """A ``scrub`` statement, before expansion."""
-
-    line: int
-    direction: Direction
-    log: bool
-    matching: Matching
-    options: ScrubOptions
 
 
 @dataclass(frozen=True)
@@ -287,36 +209,29 @@ def translation_pool(
 
 
 def expand_translation(
-    kind: TranslationKind,
-    line: int,
-    flags: tuple[bool, bool],
-    m: Matching,
-    decided: tuple[AddressFamily | None, Pool],
-    first: int,
-    report: Report,
+    spec: TranslationSpec, first: int, report: Report
 ) -> list[TranslationRule]:
-    """Expand a nat or rdr statement (``flags``: pass, log) into rules."""
-    af, pool = decided
-    passes, log = flags
+    """Expand a nat or rdr statement into rules numbered from ``first``."""
+    rdr = spec.kind is TranslationKind.RDR
     rules: list[TranslationRule] = []
-    for c in combinations(m, af):
-        problems = _rdr_problems(c, pool) if kind is TranslationKind.RDR else []
+    for c in combinations(spec.matching, spec.af):
+        problems = _rdr_problems(c, spec.pool) if rdr else []
         if _skipped(problems, report):
             continue
         rules.append(
             TranslationRule(
                 number=first + len(rules),
-                line=line,
-                kind=kind,
-                passes=passes,
-                log=log,
+                line=spec.line,
+                kind=spec.kind,
+                passes=spec.passes,
+                log=spec.log,
                 interface=c.interface.name if c.interface else None,
                 interface_negated=bool(c.interface and c.interface.negated),
                 af=c.af,
                 proto=c.proto,
                 src=c.src,
                 dst=c.dst,
-                pool=pool,
+                pool=spec.pool,
             )
         )
     return _checked(rules, report)

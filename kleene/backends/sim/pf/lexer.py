@@ -179,14 +179,14 @@ class Lexer:
         while True:
             c = self._getc(quoted=True)
             if c == _EOF:
-                return Token(TokenKind.EOF, "", line)
+                return self._unterminated(line)
             if c == "\n":
                 self.line += 1
                 continue
             if c == "\\":
                 after = self._getc(quoted=True)
                 if after == _EOF:
-                    return Token(TokenKind.EOF, "", line)
+                    return self._unterminated(line)
                 if after == "\n":
                     self.line += 1
                     continue
@@ -197,6 +197,10 @@ class Lexer:
             elif c == quote:
                 return Token(TokenKind.STRING, "".join(chars), line)
             chars.append(c)
+
+    def _unterminated(self, line: int) -> Token:
+        self._report(line, "reached end of file while parsing quoted string")
+        return Token(TokenKind.EOF, "", line)
 
     def _macro_name(self) -> str | None:
         chars: list[str] = []
@@ -232,8 +236,6 @@ class Lexer:
             return self._pushback.pop()
         c = self._raw()
         if quoted:
-            if c == _EOF:
-                self._report(self.line, "reached end of file while parsing quoted string")
             return c
 
         while c == "\\":

@@ -6,7 +6,7 @@ source address, source port, destination address and destination port of
 the lists it was written with, macros replaced. Each rule carries its
 0-based ``number`` inside its own ruleset (scrub, nat, rdr and filter rules
 are numbered apart, as the kernel numbers them and as ``pflog`` reports
-them) and the ``line`` of pf.conf it came from.
+them) and the ``line`` of pf.conf its statement starts on.
 
 Names follow ``struct pf_rule`` where they can: ``action``, ``direction``,
 ``quick``, ``log``, ``af``, ``proto``, ``src``/``dst`` (each a ``Peer``: an
@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 IPInterface = ipaddress.IPv4Interface | ipaddress.IPv6Interface
 
 
-class Action(Enum):
+class Action(StrEnum):
     """What a filter or scrub rule does with a packet it matches."""
 
     PASS = "pass"
@@ -34,7 +34,7 @@ class Action(Enum):
     SCRUB = "scrub"
 
 
-class Direction(Enum):
+class Direction(StrEnum):
     """The direction a rule applies to; ``BOTH`` when none is written."""
 
     BOTH = ""
@@ -42,14 +42,14 @@ class Direction(Enum):
     OUT = "out"
 
 
-class AddressFamily(Enum):
+class AddressFamily(StrEnum):
     """An address family keyword."""
 
     INET = "inet"
     INET6 = "inet6"
 
 
-class BlockPolicy(Enum):
+class BlockPolicy(StrEnum):
     """How a ``block`` rule refuses a packet (``set block-policy`` or its own)."""
 
     DROP = "drop"
@@ -59,7 +59,7 @@ class BlockPolicy(Enum):
     RETURN_ICMP6 = "return-icmp6"
 
 
-class KeepState(Enum):
+class KeepState(StrEnum):
     """The state a pass rule creates; ``NONE`` for ``no state``."""
 
     NONE = "no"
@@ -68,7 +68,7 @@ class KeepState(Enum):
     SYNPROXY = "synproxy"
 
 
-class InterfaceMode(Enum):
+class InterfaceMode(StrEnum):
     """Which addresses of an interface ``(if[:mode])`` stands for."""
 
     ADDRESSES = ""
@@ -77,7 +77,7 @@ class InterfaceMode(Enum):
     PEER = "peer"
 
 
-class PortOp(Enum):
+class PortOp(StrEnum):
     """A port comparison, with pf's own spelling."""
 
     EQ = "="
@@ -91,7 +91,7 @@ class PortOp(Enum):
     INSIDE_RANGE = "><"
 
 
-class PoolType(Enum):
+class PoolType(StrEnum):
     """How a translation rule picks among its addresses."""
 
     NONE = ""
@@ -100,14 +100,14 @@ class PoolType(Enum):
     ROUND_ROBIN = "round-robin"
 
 
-class TranslationKind(Enum):
+class TranslationKind(StrEnum):
     """A translation rule: source (``nat``) or destination (``rdr``)."""
 
     NAT = "nat"
     RDR = "rdr"
 
 
-class StatePolicy(Enum):
+class StatePolicy(StrEnum):
     """``set state-policy``: states bound to an interface or floating."""
 
     FLOATING = "floating"

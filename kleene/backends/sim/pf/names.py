@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from typing import Final
 
-KEYWORDS: Final = frozenset(
-    """
+_KEYWORD_LIST: Final = """
     all allow-opts altq anchor antispoof any bandwidth binat binat-anchor
     bitmask block block-policy buckets cbq code codelq crop debug divert-reply
     divert-to drop drop-ovl dup-to fail-policy fairq fastroute file
@@ -30,8 +29,8 @@ KEYWORDS: Final = frozenset(
     source-track state state-defaults state-policy static-port sticky-address
     synproxy table tag tagged target tbrsize timeout to tos ttl upperlimit
     urpf-failed user
-    """.split()
-)
+"""
+KEYWORDS: Final = frozenset(_KEYWORD_LIST.split())
 
 TCP: Final = 6
 UDP: Final = 17

@@ -19,13 +19,14 @@ grammar the same error behaviour:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import NoReturn
+from collections.abc import Callable, Mapping
+from typing import NoReturn, TypeVar
 
 from kleene.backends.sim.pf.lexer import Lexer, Token, TokenKind
 
 # Tokens yacc must shift after an error before it reports the next one.
 _RECOVERY_SHIFTS = 3
+_T = TypeVar("_T")
 
 
 class SyntaxFailure(Exception):
@@ -109,6 +110,17 @@ class TokenStream:
         """Consume any newlines (pf's ``optnl`` inside braces)."""
         while self.kind(TokenKind.NEWLINE):
             pass
+
+    def braced(self, item: Callable[[TokenStream], _T]) -> tuple[_T, ...]:
+        """Read the items of a ``{...}`` list whose ``{`` was just read."""
+        self.newlines()
+        items = [item(self)]
+        self.newlines()
+        while not self.char("}"):
+            self.char(",")
+            items.append(item(self))
+            self.newlines()
+        return tuple(items)
 
     def fail(self) -> NoReturn:
         """Refuse the next token."""

@@ -85,12 +85,9 @@ def _load(proc: Process, path: str, *, check_only: bool) -> int:
         errors = pf.check_ruleset(text, source)
     else:
         errors = pf.load(proc.world, proc.stack, text, source)
-    for line in errors:
+    for line in errors:  # the parser's lines end with pfctl's own last line
         proc.print(line)
-    if errors:
-        proc.print(SYNTAX_ERROR)
-        return 1
-    return 0
+    return 1 if errors else 0
 
 
 def _show_info(proc: Process) -> None:
