@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+if TYPE_CHECKING:
+    from kleene.backends.sim import SimulatedHost
+
 from kleene.cli.common import reports_errors, session
-from kleene.errors import KleeneError
+from kleene.errors import KleeneError, ValidationError
 
 PASS_THROUGH = {"allow_extra_args": True, "ignore_unknown_options": True}
 
@@ -35,6 +38,61 @@ def host(
     sys.stdout.write(result.output)
     sys.stdout.flush()
     raise typer.Exit(result.status)
+
+
+def simulated(ctx: typer.Context) -> SimulatedHost:
+    """Return the simulated host, or fail when another backend is selected."""
+    host = session(ctx).host()
+    from kleene.backends.sim import SimulatedHost
+
+    if not isinstance(host, SimulatedHost):
+        raise ValidationError(
+            "this command needs the simulated backend (--backend sim)"
+        )
+    return host
+
+
+@sim_app.command("outside", context_settings=PASS_THROUGH)
+@reports_errors
+def outside(
+    ctx: typer.Context,
+    command: Annotated[
+        list[str], typer.Argument(metavar="COMMAND [ARG]...", help="ping, nc or host.")
+    ],
+) -> None:
+    """Run ping, nc or host on the outside machine 10.0.2.2."""
+    result = simulated(ctx).run_outside(command)
+    sys.stdout.write(result.output)
+    sys.stdout.flush()
+    raise typer.Exit(result.status)
+
+
+@sim_app.command("pflog")
+@reports_errors
+def pflog(ctx: typer.Context) -> None:
+    """Print the packets that pf logged, oldest first."""
+    sys.stdout.write("".join(line + "\n" for line in simulated(ctx).pflog_lines()))
+
+
+@sim_app.command("capture")
+@reports_errors
+def capture(
+    ctx: typer.Context,
+    interface: Annotated[str, typer.Argument(help="Interface, e.g. em0 or pflog0.")],
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--write", "-w", metavar="FILE", help="Write the capture as pcap."
+        ),
+    ] = None,
+) -> None:
+    """Start capturing an interface, or write what it captured (-w FILE)."""
+    host = simulated(ctx)
+    if output is None:
+        host.capture_start(interface)
+    else:
+        count = host.capture_write(interface, output)
+        print(f"{count} packets written to {output}")
 
 
 @sim_app.command("reset")

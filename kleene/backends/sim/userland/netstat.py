@@ -33,7 +33,7 @@ _FAMILIES = ((4, "Internet", 18, 18), (6, "Internet6", 33, 29))
 
 def main(proc: Process, args: list[str]) -> int:
     """Run netstat."""
-    args, as_json = _strip_libxo(args)
+    args, as_json = strip_libxo(args)
     try:
         options, rest = getopt.getopt(args, "rnI:i")
     except getopt.GetoptError:
@@ -54,7 +54,7 @@ def main(proc: Process, args: list[str]) -> int:
     return 0
 
 
-def _strip_libxo(args: list[str]) -> tuple[list[str], bool]:
+def strip_libxo(args: list[str]) -> tuple[list[str], bool]:
     kept: list[str] = []
     as_json = False
     words = iter(args)
