@@ -100,22 +100,23 @@ def start(
             command=words,
         )
         process = engine.host.start(argv, log=log, stdin=stdin)
-        _mark_running(engine, container, log)
+        if not _mark_running(engine, container, log):
+            drivers.cleanup(engine, container)  # jail(8) ended at once
         logger.info("started container %s (exec %s)", container.name, exec_id)
         return Execution(exec_id, container, process, log, started_jail=True)
 
 
-def _mark_running(engine: Engine, container: Container, log: Path) -> None:
-    """Record the JID once the jail exists (it may have ended already)."""
+def _mark_running(engine: Engine, container: Container, log: Path) -> bool:
+    """Record the JID once the jail exists; tell whether it does."""
     deadline = time.monotonic() + JAIL_WAIT_SECONDS
     while True:
         info = jail_info(engine, container)
         if info is not None:
             with engine.store.transaction():
                 engine.store.set_running(container.id, info.jid)
-            return
+            return True
         if read_status(log) is not None or time.monotonic() > deadline:
-            return
+            return False
         time.sleep(0.01)
 
 

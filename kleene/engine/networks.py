@@ -90,8 +90,16 @@ def find(engine: Engine, ident: str, not_found: str = "network not found") -> Ne
 
 def inspect(engine: Engine, ident: str) -> dict[str, Any]:
     """Return the inspect document of a network and its endpoints."""
+    from kleene.engine.reconcile import running_jails
+
     network = find(engine, ident)
-    endpoints = engine.store.endpoints(network_id=network.id)
+    running = running_jails(engine)
+    endpoints = [
+        endpoint
+        if endpoint.container_id in running
+        else endpoint.model_copy(update={"epair": None})
+        for endpoint in engine.store.endpoints(network_id=network.id)
+    ]
     return {
         "network": network.to_json_dict(),
         "network_endpoints": [endpoint.to_json_dict() for endpoint in endpoints],

@@ -106,7 +106,11 @@ def _sync_containers(engine: Engine) -> None:
     jails = running_jails(engine)
     for container in engine.store.containers():
         jid = jails.get(container.id)
-        if container.running and jid is None:
+        leftover = any(
+            endpoint.epair is not None
+            for endpoint in engine.store.endpoints(container_id=container.id)
+        )
+        if jid is None and (container.running or leftover):
             logger.info("the jail of %s is gone; cleaning up", container.name)
             drivers.cleanup(engine, container)
         elif jid is not None and (not container.running or container.jid != jid):

@@ -1,15 +1,19 @@
-"""Small programs: cat, echo, true, false, hostname, date.
+"""Small programs: cat, echo, true, false, hostname, date, sleep.
 
 ``cat`` reads the simulated filesystem (``-`` or no file: stdin) and prints
 ``cat: FILE: No such file or directory`` for a missing file, going on with
 the next and exiting 1. ``echo`` knows ``-n``. ``date`` prints the virtual
 clock in FreeBSD's format, ``Mon Jan  1 00:00:00 UTC 2024`` (``-u`` is
-accepted: the simulated host runs in UTC).
+accepted: the simulated host runs in UTC). ``hostname`` prints the jail's
+``host.hostname`` inside a jail. ``sleep S`` waits on a virtual timer.
 """
 
 from __future__ import annotations
 
-from kleene.backends.sim.kernel import clock, files
+from kleene.backends.sim.kernel import clock, files, procs
+from kleene.backends.sim.kernel.runtime import Runtime, Status
+from kleene.backends.sim.records import ProcRecord
+from kleene.backends.sim.userland.execute import Waiting
 from kleene.backends.sim.userland.process import Process, Usage
 
 CAT_USAGE = "usage: cat [-belnstuv] [file ...]"
@@ -55,7 +59,8 @@ def hostname(proc: Process, args: list[str]) -> int:
     """Print the host name."""
     if args:
         raise Usage
-    proc.print(proc.world.hostname)
+    jail = proc.jail
+    proc.print(proc.world.hostname if jail is None else jail.hostname)
     return 0
 
 
@@ -65,3 +70,33 @@ def date(proc: Process, args: list[str]) -> int:
         raise Usage
     proc.print(clock.date_text(clock.now(proc.world)))
     return 0
+
+
+SLEEP_USAGE = "usage: sleep seconds"
+SLEEP_PROG = "sleep"
+
+
+def sleep(proc: Process, args: list[str]) -> int | None:
+    """Wait for a number of (virtual) seconds."""
+    if len(args) != 1:
+        raise Usage
+    try:
+        seconds = float(args[0])
+    except ValueError:
+        raise Usage from None
+    if seconds <= 0:
+        return 0
+    procs.set_timer(proc.rt, proc.record.pid, round(seconds * 1_000_000), "wake")
+    proc.record.prog = SLEEP_PROG
+    return None
+
+
+class Sleeper(Waiting):
+    """sleep(1), waiting for its timer."""
+
+    def on_timer(self, rt: Runtime, proc: ProcRecord, tag: str) -> Status:
+        """Wake up and exit 0."""
+        return 0
+
+
+SLEEP_HANDLER = Sleeper()

@@ -1,0 +1,80 @@
+"""The simulated userland's programs and the handlers of those that wait.
+
+A program is found by the last component of ``argv[0]`` (``/sbin/ifconfig``
+is ``ifconfig``). ``HANDLERS`` maps the ``prog`` name that a waiting process
+stores in its record to the handler that receives its events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kleene.backends.sim.kernel.runtime import Handler, Status
+from kleene.backends.sim.userland import (
+    env,
+    ifconfig,
+    jail,
+    jexec,
+    jls,
+    kldload,
+    misc,
+    netstat,
+    pfctl,
+    rc,
+    route,
+    sh,
+    storage,
+    sysctl,
+)
+from kleene.backends.sim.userland.execute import Waiting
+from kleene.backends.sim.userland.process import Process
+
+
+@dataclass(frozen=True)
+class Program:
+    """A simulated program: its entry point and its usage line."""
+
+    main: Callable[[Process, list[str]], Status]
+    usage: str
+
+
+PROGRAMS = {
+    "ifconfig": Program(ifconfig.main, ifconfig.USAGE),
+    "route": Program(route.main, route.USAGE),
+    "netstat": Program(netstat.main, netstat.USAGE),
+    "sysctl": Program(sysctl.main, sysctl.USAGE),
+    "kldload": Program(kldload.main, kldload.USAGE),
+    "pfctl": Program(pfctl.main, pfctl.USAGE),
+    "cat": Program(misc.cat, misc.CAT_USAGE),
+    "echo": Program(misc.echo, misc.NO_USAGE),
+    "true": Program(misc.true, misc.NO_USAGE),
+    "false": Program(misc.false, misc.NO_USAGE),
+    "hostname": Program(misc.hostname, misc.HOSTNAME_USAGE),
+    "date": Program(misc.date, misc.DATE_USAGE),
+    "sleep": Program(misc.sleep, misc.SLEEP_USAGE),
+    "env": Program(env.main, env.USAGE),
+    "sh": Program(sh.main, sh.USAGE),
+    "jail": Program(jail.main, jail.USAGE),
+    "jexec": Program(jexec.main, jexec.USAGE),
+    "jls": Program(jls.main, jls.USAGE),
+    "zfs": Program(storage.zfs, storage.ZFS_USAGE),
+    "mount": Program(storage.mount, storage.MOUNT_USAGE),
+    "umount": Program(storage.umount, storage.UMOUNT_USAGE),
+    "cron": Program(rc.cron, rc.CRON_USAGE),
+    "syslogd": Program(rc.syslogd, rc.SYSLOGD_USAGE),
+}
+
+HANDLERS: dict[str, Handler] = {
+    sh.PROG: sh.HANDLER,
+    jail.PROG: jail.HANDLER,
+    misc.SLEEP_PROG: misc.SLEEP_HANDLER,
+    rc.DAEMON_PROG: rc.HANDLER,
+}
+
+FALLBACK = Waiting()
+
+
+def program_name(argv0: str) -> str:
+    """Return the name a program is found by: the last path component."""
+    return argv0.rsplit("/", 1)[-1]
