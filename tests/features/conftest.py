@@ -105,6 +105,23 @@ def broken_template(klee: Session, line: str) -> None:
     path.write_text(text)
 
 
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pf"
+
+
+@given(parsers.parse('the pf template is the fixture template "{name}"'))
+def fixture_template(klee: Session, name: str) -> None:
+    path = Path(json_config_value(klee, "pf_template_path"))
+    path.write_text((FIXTURES / name).read_text())
+
+
+@then(parsers.parse('the output is the pf fixture "{name}" with network <{value}>'))
+def output_is_pf_fixture(klee: Session, name: str, value: str) -> None:
+    expected = json.loads((FIXTURES / f"{name}.json").read_text())
+    network_id = expected["networks"][0]["id"]
+    text = (FIXTURES / f"{name}.pf").read_text().replace(network_id, klee.values[value])
+    assert klee.outcome().stdout == text, klee.outcome().describe()
+
+
 def json_config_value(klee: Session, key: str) -> str:
     import os
     import tomllib
