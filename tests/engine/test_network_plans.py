@@ -35,7 +35,10 @@ PREREQUISITES = [
 ]
 
 # Reconciliation loads the (still empty) ruleset first on a fresh host.
-FIRST_PF_LOAD = [["/sbin/pfctl", "-n", "-f", "-"], ["/sbin/pfctl", "-f", "/etc/pf.conf"]]
+FIRST_PF_LOAD = [
+    ["/sbin/pfctl", "-n", "-f", "-"],
+    ["/sbin/pfctl", "-f", "/etc/pf.conf"],
+]
 
 
 @pytest.fixture

@@ -97,11 +97,11 @@ def test_check_ruleset_reports_the_line_of_a_syntax_error() -> None:
     ]
 
 
-@pytest.mark.parametrize("command", ["pfctl", "pfctl -s rules", "pfctl -x"])
+@pytest.mark.parametrize("command", ["pfctl", "pfctl -s memory", "pfctl -x"])
 def test_unsupported_forms_print_usage(run: Run, command: str) -> None:
     result = run(command)
     assert result.status == 64
-    assert result.output == "usage: pfctl [-den] [-f file] [-s info]\n"
+    assert result.output == "usage: pfctl [-den] [-f file] [-s info|rules|nat|states]\n"
 
 
 def test_check_of_a_file_changes_nothing(host: SimulatedHost, ok: Ok) -> None:

@@ -6,13 +6,14 @@
 - ``pflog0``: index 4, down; the host's next index is 5 in both profiles
 - a default route via ``10.0.2.2`` on ``em0``; forwarding off; ``pf`` and
   ``pflog`` loaded, pf disabled with no rules; ``/etc/resolv.conf``
+- the outside world on ``em0``'s segment (``kernel.outside``)
 """
 
 from __future__ import annotations
 
 import ipaddress
 
-from kleene.backends.sim.kernel import clock, interfaces, routes
+from kleene.backends.sim.kernel import clock, interfaces, outside, routes
 from kleene.backends.sim.world import HOST_STACK, IfKind, Interface, Stack, World
 from kleene.errors import ValidationError
 
@@ -50,6 +51,7 @@ def fresh_world(seed: int, profile: str) -> World:
 
     default = ipaddress.ip_network("0.0.0.0/0")
     routes.add_static(host, default, ipaddress.ip_address("10.0.2.2"))
+    outside.build(world)
     return world
 
 

@@ -21,12 +21,16 @@ class Errno(IntEnum):
     EBUSY = 16
     EEXIST = 17
     EINVAL = 22
-    ENAMETOOLONG = 63
+    EPROTONOSUPPORT = 43
+    EAFNOSUPPORT = 47
     EADDRINUSE = 48
     EADDRNOTAVAIL = 49
+    ENETDOWN = 50
     ENETUNREACH = 51
+    ECONNRESET = 54
     ETIMEDOUT = 60
     ECONNREFUSED = 61
+    ENAMETOOLONG = 63
     EHOSTUNREACH = 65
 
 
@@ -40,9 +44,13 @@ _STRERROR = {
     Errno.EEXIST: "File exists",
     Errno.EINVAL: "Invalid argument",
     Errno.ENAMETOOLONG: "File name too long",
+    Errno.EPROTONOSUPPORT: "Protocol not supported",
+    Errno.EAFNOSUPPORT: "Address family not supported by protocol family",
     Errno.EADDRINUSE: "Address already in use",
     Errno.EADDRNOTAVAIL: "Can't assign requested address",
+    Errno.ENETDOWN: "Network is down",
     Errno.ENETUNREACH: "Network is unreachable",
+    Errno.ECONNRESET: "Connection reset by peer",
     Errno.ETIMEDOUT: "Operation timed out",
     Errno.ECONNREFUSED: "Connection refused",
     Errno.EHOSTUNREACH: "No route to host",

@@ -74,7 +74,9 @@ def move(rt: Runtime, source: Stack, iface: Interface, target: Stack) -> None:
     iface.nd6 = TRAITS[iface.kind].nd6 or 0
     interfaces.attach(target, iface)
     rt.invalidate()
-    logger.info("moved interface %s from %s to %s", iface.name, source.name, target.name)
+    logger.info(
+        "moved interface %s from %s to %s", iface.name, source.name, target.name
+    )
 
 
 def move_in(rt: Runtime, jail: Jail, name: str) -> None:
@@ -83,7 +85,7 @@ def move_in(rt: Runtime, jail: Jail, name: str) -> None:
     iface = interfaces.find(host, name)
     if iface is None:
         raise KernelError(Errno.ENXIO)
-    if not jail.vnet or iface.kind is IfKind.LOOPBACK and iface.unit == 0:
+    if not jail.vnet or (iface.kind is IfKind.LOOPBACK and iface.unit == 0):
         raise KernelError(Errno.EINVAL)
     move(rt, host, iface, rt.world.stacks[jail.stack])
 

@@ -66,6 +66,7 @@ class Caches:
     bridge_of: dict[int, Interface] | None = None
     segments: dict[int, list[int]] | None = None
     owners: dict[str, str] | None = None
+    extra: dict[Any, Any] = field(default_factory=dict)
 
 
 class Runtime:
@@ -81,7 +82,7 @@ class Runtime:
         self.world = world
         self.handlers = handlers
         self.fallback = fallback
-        self.queue: deque[tuple[Callable[..., None], tuple[Any, ...]]] = deque()
+        self.queue: deque[tuple[Callable[..., object], tuple[Any, ...]]] = deque()
         self.caches = Caches()
         self.memory: dict[str, list[str]] = {}
         self.statuses: dict[str, int] = {}
@@ -122,7 +123,7 @@ class Runtime:
 
     # -- the frame queue -----------------------------------------------------
 
-    def later(self, action: Callable[..., None], *args: Any) -> None:
+    def later(self, action: Callable[..., object], *args: Any) -> None:
         """Queue a delivery; it runs when the queue drains."""
         self.queue.append((action, args))
 

@@ -15,6 +15,7 @@ programs import this module).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from kleene.backends.sim.kernel import jails, procs
@@ -70,7 +71,7 @@ def run_program(
     *,
     capture: bool = False,
 ) -> tuple[Status, str]:
-    """Run an argv in a process; return its status (None: waits) and output."""
+    """Run an argv in a process; return its status (None: waits), captured output."""
     from kleene.backends.sim.userland import registry
 
     program = registry.PROGRAMS.get(registry.program_name(argv[0]) if argv else "")
@@ -88,7 +89,8 @@ def run_program(
     except Exit as exit_:
         status = exit_.status
     rt.invalidate()
-    return status, proc.flush()
+    output = proc.flush()
+    return status, output if capture else ""
 
 
 def spawn(
@@ -131,3 +133,16 @@ def wait_for(record: ProcRecord, child: ProcRecord) -> None:
 def context(rt: Runtime, record: ProcRecord) -> Process:
     """Return a program context for a handler that wants to print."""
     return Process(rt, record)
+
+
+def handle(
+    rt: Runtime, record: ProcRecord, action: Callable[[Process], Status]
+) -> Status:
+    """Run a handler's work in a program context: print, and end on ``Exit``."""
+    proc = Process(rt, record)
+    try:
+        status = action(proc)
+    except Exit as exit_:
+        status = exit_.status
+    proc.flush()
+    return status

@@ -16,6 +16,13 @@ prefix length means /32 for ``inet`` (FreeBSD's classful default is not
 modelled) and /64 for ``inet6`` (ifconfig's own default). ``create`` (when
 the kernel picked the name) and ``name`` make ifconfig print the resulting
 name at the end, as FreeBSD does.
+
+Inside a jail the listing is filtered (``ifconfig_show.view_for``), and
+only a vnet jail may change anything: elsewhere an address change is
+``ifconfig: ioctl (SIOCAIFADDR): permission denied`` and any other change
+``ifconfig: permission denied`` (sim wording), exit 1. ``vnet JAIL`` moves
+an interface into a vnet jail; ``-vnet JAIL`` takes one back from it (the
+interface is named as the jail sees it).
 """
 
 from __future__ import annotations
@@ -28,9 +35,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from kleene.backends.sim.kernel import addresses, bridge, interfaces
+from kleene.backends.sim.kernel import addresses, bridge, interfaces, jails, neighbor
 from kleene.backends.sim.kernel.errno import KernelError
-from kleene.backends.sim.userland.ifconfig_show import render, render_all
+from kleene.backends.sim.records import Jail
+from kleene.backends.sim.userland.ifconfig_show import render, render_all, view_for
 from kleene.backends.sim.userland.process import Process, Usage, syscall
 from kleene.backends.sim.world import Interface, IPInterface
 
@@ -65,16 +73,23 @@ class Request:
     destroyed: bool = False
 
 
+_ADDRESS_WORDS = frozenset({"inet", "inet6", "alias", "-alias", "delete"})
+
+
 def main(proc: Process, args: list[str]) -> int:
     """Run ifconfig."""
+    view = view_for(proc.jail)
     if not args or args == ["-a"]:
-        proc.write(render_all(proc.stack))
+        proc.write(render_all(proc.stack, view))
         return 0
     if args[0].startswith("-"):
         raise Usage
     name, params = args[0], args[1:]
+    if len(params) == 2 and params[0] == "-vnet":
+        return _reclaim(proc, name, params[1])
 
     if params[:1] == ["create"]:
+        _check_allowed(proc, params)
         request = _create(proc, name)
         params = params[1:]
     else:
@@ -82,8 +97,9 @@ def main(proc: Process, args: list[str]) -> int:
         if iface is None:
             proc.fail(f"ifconfig: interface {name} does not exist")
         if not params:
-            proc.write(render(proc.stack, iface))
+            proc.write(render(proc.stack, iface, view))
             return 0
+        _check_allowed(proc, params)
         request = Request(iface)
 
     _apply_params(proc, request, params)
@@ -92,6 +108,39 @@ def main(proc: Process, args: list[str]) -> int:
     if request.print_name:
         proc.print(request.iface.name)
     return 0
+
+
+def _check_allowed(proc: Process, params: list[str]) -> None:
+    if proc.may_configure:
+        return
+    changes_address = any(
+        word in _ADDRESS_WORDS or word[:1].isdigit() or ":" in word for word in params
+    )
+    if changes_address:
+        proc.fail("ifconfig: ioctl (SIOCAIFADDR): permission denied")
+    proc.fail("ifconfig: permission denied")
+
+
+def _jail(proc: Process, key: str) -> Jail:
+    jail = jails.find(proc.world, key)
+    if jail is None:
+        proc.fail(f'ifconfig: jail "{key}" not found')
+    return jail
+
+
+def _reclaim(proc: Process, name: str, key: str) -> int:
+    _check_allowed(proc, ["-vnet"])
+    jail = _jail(proc, key)
+    with syscall(proc, "ifconfig: SIOCSIFRVNET"):
+        jails.move_out(proc.rt, jail, name)
+    return 0
+
+
+def _move(proc: Process, request: Request, key: str) -> None:
+    jail = _jail(proc, key)
+    with syscall(proc, "ifconfig: SIOCSIFVNET"):
+        jails.move_in(proc.rt, jail, request.iface.name)
+    request.destroyed = True
 
 
 def _create(proc: Process, name: str) -> Request:
@@ -143,6 +192,9 @@ def _apply_address(proc: Process, request: Request) -> None:
             addresses.remove_first(proc.stack, iface, 4)
     with syscall(proc, "ifconfig: ioctl (SIOCAIFADDR)"):
         addresses.add(iface, address)
+    if address.version == 4:
+        proc.rt.invalidate()
+        neighbor.announce(proc.rt, proc.stack, iface, str(address.ip))
 
 
 def _parse_address(proc: Process, request: Request) -> IPInterface:
@@ -255,6 +307,7 @@ _WITH_ARGUMENT: dict[str, Callable[[Process, Request, str], None]] = {
     "mtu": _set_mtu,
     "addm": _add_member,
     "deletem": _delete_member,
+    "vnet": _move,
     "netmask": _set_netmask,
     "prefixlen": _set_prefixlen,
 }

@@ -6,8 +6,10 @@ flags, description, options, ether, addresses in the order added, bridge
 lines (members most recent first), groups, media, status, nd6. Indented
 lines start with a TAB; a member's second line with a TAB and 8 spaces.
 
-A ``View`` filters what a viewer sees; the host sees everything. Jails
-(a later issue) pass their own view (SPEC §4.12).
+A ``View`` filters what a viewer sees (SPEC §4.12, ``view_for``): the host,
+host jails and vnet jails (on their own stack) see everything; an ipnet jail
+sees only its own addresses, and nd6 lines only if it has an IPv6 address; a
+disabled jail sees no address and no nd6 line.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 
 from kleene.backends.sim.kernel import bridge, interfaces
 from kleene.backends.sim.kernel.iftypes import IFF_BROADCAST, TRAITS
+from kleene.backends.sim.records import Driver, Jail
 from kleene.backends.sim.world import IfKind, Interface, IPInterface, Stack
 
 IFFBITS = (
@@ -64,6 +67,24 @@ class View:
 
 
 HOST_VIEW = View()
+
+
+def _nothing(iface: Interface, address: IPInterface) -> bool:
+    return False
+
+
+def view_for(jail: Jail | None) -> View:
+    """Return what processes of a jail (None: the host) see of interfaces."""
+    if jail is None or jail.driver in (Driver.HOST, Driver.VNET):
+        return HOST_VIEW
+    if jail.driver is Driver.DISABLED:
+        return View(_nothing, show_nd6=False)
+    own = set(jail.ip4_addrs) | set(jail.ip6_addrs)
+
+    def jailed(iface: Interface, address: IPInterface) -> bool:
+        return str(address.ip) in own
+
+    return View(jailed, show_nd6=bool(jail.ip6_addrs))
 
 
 def printb(value: int, names: tuple[tuple[int, str], ...]) -> str:

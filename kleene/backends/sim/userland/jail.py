@@ -29,7 +29,7 @@ from kleene.backends.sim.userland import jailparams
 from kleene.backends.sim.userland.execute import (
     CLEAN_ENV,
     Waiting,
-    context,
+    handle,
     spawn,
     wait_for,
 )
@@ -72,7 +72,9 @@ def _create(proc: Process, args: list[str]) -> Status:
         proc.fail(f'jail: create: jail "{request.name}" already exists')
 
     steps: list[list[Any]] = []
-    steps += [["prestart", command] for command in request.execs.get("exec.prestart", [])]
+    steps += [
+        ["prestart", command] for command in request.execs.get("exec.prestart", [])
+    ]
     steps.append(["create"])
     steps += [["start", command] for command in request.execs.get("exec.start", [])]
     if request.command:
@@ -142,7 +144,9 @@ def _run_step(proc: Process, state: dict[str, Any], step: list[Any]) -> Status:
     return status
 
 
-def _check(proc: Process, state: dict[str, Any], step: list[Any], status: int) -> Status:
+def _check(
+    proc: Process, state: dict[str, Any], step: list[Any], status: int
+) -> Status:
     """Return jail(8)'s status when a step failed, None when all is well."""
     if status == 0:
         return None
@@ -233,7 +237,9 @@ def _remove(proc: Process, key: str) -> int:
         proc.fail(f'jail: "{key}" not found')
     for command in _stop_commands(jail):
         proc.flush()
-        child, status, _ = spawn(proc.rt, proc.record, [SHELL, "-c", command], jid=jail.jid)
+        child, status, _ = spawn(
+            proc.rt, proc.record, [SHELL, "-c", command], jid=jail.jid
+        )
         if status is None:
             procs.exit(proc.rt, child.pid, 128 + procs.SIGTERM, notify=False)
     jails.remove(proc.rt, jail, unmount=True)
@@ -256,12 +262,12 @@ class JailCommand(Waiting):
         state = proc.state
         state.pop("child", None)
         step = state.pop("current")
-        context_ = context(rt, proc)
-        result = _check(context_, state, step, status)
-        if result is None:
-            result = _proceed(context_, state)
-        context_.flush()
-        return result
+
+        def go_on(ctx: Process) -> Status:
+            failure = _check(ctx, state, step, status)
+            return failure if failure is not None else _proceed(ctx, state)
+
+        return handle(rt, proc, go_on)
 
 
 HANDLER = JailCommand()

@@ -12,6 +12,7 @@ dropped. Anything else that SPEC §7.7 does not list is unknown.
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass, field
 
 from kleene.backends.sim.records import IpMode
@@ -77,7 +78,9 @@ class JailRequest:
 def canonical(name: str) -> tuple[str, bool]:
     """Return a parameter's name without a ``no`` prefix, and whether it had one."""
     head, dot, last = name.rpartition(".")
-    if last.startswith("no") and (f"{head}{dot}{last[2:]}" in KNOWN or head in ("exec", "allow")):
+    if last.startswith("no") and (
+        f"{head}{dot}{last[2:]}" in KNOWN or head in ("exec", "allow")
+    ):
         return f"{head}{dot}{last[2:]}", True
     return name, False
 
@@ -143,8 +146,15 @@ def addresses(value: str) -> list[str]:
     for item in value.split(","):
         item = item.strip().split("|")[-1].split("/")[0]
         if item:
-            found.append(item)
+            found.append(_canonical_address(item))
     return found
+
+
+def _canonical_address(text: str) -> str:
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return text
 
 
 def ip_mode(mode: IpMode | None, addrs: list[str] | None) -> IpMode:

@@ -10,6 +10,10 @@ its column narrows the next column by the excess (``p_sockaddr``'s
 protrusion). JSON shapes are those of reference §2 and §6, with netstat's
 ``"__version": "1"``. Packet counters are the interfaces' own (zero until
 the packet layer counts); address rows report zero.
+
+In a jail the routing table is filtered (SPEC §4.12, ``visible_routes``): an
+ipnet jail sees only the host routes of its own addresses, a disabled jail
+none; host and vnet jails see their whole stack.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import logging
 from typing import Any
 
 from kleene.backends.sim.kernel import interfaces, routes
+from kleene.backends.sim.records import Driver, Jail
 from kleene.backends.sim.userland.process import Process, Usage
 from kleene.backends.sim.world import Interface, IPInterface, Stack
 
@@ -44,7 +49,8 @@ def main(proc: Process, args: list[str]) -> int:
         raise Usage
 
     if flags == {"-r", "-n"}:
-        proc.write(_routes_json(proc.stack) if as_json else _routes_text(proc.stack))
+        table = visible_routes(proc.stack, proc.jail)
+        proc.write(_routes_json(table) if as_json else _routes_text(table))
     elif as_json and flags in ({"-i"}, {"-i", "-n"}):
         proc.write(_interfaces_json(proc.stack, None))
     elif as_json and flags in ({"-I"}, {"-I", "-n"}) and interface is not None:
@@ -76,10 +82,33 @@ def _dump(document: dict[str, Any]) -> str:
     return json.dumps({"__version": "1", **document}) + "\n"
 
 
-def _routes_text(stack: Stack) -> str:
+RouteTable = dict[int, list[routes.RouteEntry]]
+
+
+def visible_routes(stack: Stack, jail: Jail | None) -> RouteTable:
+    """Return the routes, by IP version, that a jail (None: the host) sees."""
+    table = {version: routes.table(stack, version) for version in (4, 6)}
+    if jail is None or jail.driver in (Driver.HOST, Driver.VNET):
+        return table
+    own = set(jail.ip4_addrs) | set(jail.ip6_addrs)
+    if jail.driver is Driver.DISABLED:
+        own = set()
+    return {
+        version: [entry for entry in entries if _host_route_of(entry, own)]
+        for version, entries in table.items()
+    }
+
+
+def _host_route_of(entry: routes.RouteEntry, own: set[str]) -> bool:
+    destination = entry.destination
+    full = destination.prefixlen == destination.max_prefixlen
+    return full and str(destination.network_address) in own
+
+
+def _routes_text(table: RouteTable) -> str:
     lines = ["Routing tables"]
     for version, title, width_dst, width_gw in _FAMILIES:
-        entries = routes.table(stack, version)
+        entries = table[version]
         if not entries:
             continue
         header = _row("Destination", "Gateway", "Flags", "Netif", width_dst, width_gw)
@@ -117,15 +146,15 @@ def _route_cells(entry: routes.RouteEntry) -> tuple[str, str, str, str]:
     return shown, gateway, entry.flags, entry.netif.name
 
 
-def _routes_json(stack: Stack) -> str:
+def _routes_json(table: RouteTable) -> str:
     families = []
     for version, title, _, _ in _FAMILIES:
-        entries = routes.table(stack, version)
+        entries = table[version]
         if entries:
             rows = [_route_json(entry) for entry in entries]
             families.append({"address-family": title, "rt-entry": rows})
-    table = {"route-table": {"rt-family": families}}
-    return _dump({"statistics": {"route-information": table}})
+    document = {"route-table": {"rt-family": families}}
+    return _dump({"statistics": {"route-information": document}})
 
 
 def _route_json(entry: routes.RouteEntry) -> dict[str, Any]:

@@ -1,13 +1,15 @@
 """pfctl(8): enable and disable pf, check and load rulesets, show status.
 
 Supported options (SPEC §7.5): ``-e``, ``-d``, ``-f FILE`` (``-`` is stdin),
-``-n`` (check only) and ``-s info``; they combine as pfctl's do: disable
-first, then the ruleset, then enable. Messages (SPEC §7.7): ``pf enabled``,
-``pfctl: pf already enabled`` (exit 1), ``pf disabled``, ``pfctl: pf not
-enabled`` (exit 1); a ruleset with errors prints them, then ``pfctl: Syntax
-error in config file: pf rules not loaded`` (exit 1). ``-s info`` prints only
-its status line and an empty line (sim wording: FreeBSD goes on with
-counters).
+``-n`` (check only) and ``-s info|rules|nat|states``; they combine as
+pfctl's do: disable first, then the ruleset, then enable. Messages (SPEC
+§7.7): ``pf enabled``, ``pfctl: pf already enabled`` (exit 1), ``pf
+disabled``, ``pfctl: pf not enabled`` (exit 1); a ruleset with errors
+prints them, then ``pfctl: Syntax error in config file: pf rules not
+loaded`` (exit 1). ``-s info`` prints only its status line and an empty
+line (sim wording: FreeBSD goes on with counters); ``-s rules``, ``-s nat``
+and ``-s states`` print the loaded rules, translation rules and states one
+per line (``kleene.backends.sim.pf``).
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from kleene.backends.sim.kernel import files, pf
 from kleene.backends.sim.kernel.errno import KernelError
 from kleene.backends.sim.userland.process import Process, Usage
 
-USAGE = "usage: pfctl [-den] [-f file] [-s info]"
+USAGE = "usage: pfctl [-den] [-f file] [-s info|rules|nat|states]"
+SHOW = ("info", "rules", "nat", "states")
 
 SYNTAX_ERROR = "pfctl: Syntax error in config file: pf rules not loaded"
 
@@ -30,7 +33,7 @@ def main(proc: Process, args: list[str]) -> int:
     except getopt.GetoptError:
         raise Usage from None
     given = dict(options)
-    if rest or not given or given.get("-s", "info") != "info":
+    if rest or not given or given.get("-s", "info") not in SHOW:
         raise Usage
     if not pf.device_present(proc.world):
         proc.fail("pfctl: /dev/pf: No such file or directory")
@@ -39,7 +42,7 @@ def main(proc: Process, args: list[str]) -> int:
     if "-d" in given:
         status |= _disable(proc)
     if "-s" in given:
-        _show_info(proc)
+        _show(proc, given["-s"])
     if "-f" in given:
         status |= _load(proc, given["-f"], check_only="-n" in given)
     if "-e" in given and status == 0:
@@ -88,6 +91,16 @@ def _load(proc: Process, path: str, *, check_only: bool) -> int:
     for line in errors:  # the parser's lines end with pfctl's own last line
         proc.print(line)
     return 1 if errors else 0
+
+
+def _show(proc: Process, what: str) -> None:
+    if what == "info":
+        _show_info(proc)
+        return
+    from kleene.backends.sim.pf import runtime
+
+    lines = runtime.show(proc.world, proc.stack, what)
+    proc.write("".join(line + "\n" for line in lines))
 
 
 def _show_info(proc: Process) -> None:

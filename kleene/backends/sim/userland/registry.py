@@ -13,14 +13,18 @@ from dataclasses import dataclass
 from kleene.backends.sim.kernel.runtime import Handler, Status
 from kleene.backends.sim.userland import (
     env,
+    hostcmd,
     ifconfig,
     jail,
     jexec,
     jls,
     kldload,
     misc,
+    nc,
     netstat,
+    node,
     pfctl,
+    ping,
     rc,
     route,
     sh,
@@ -63,6 +67,11 @@ PROGRAMS = {
     "umount": Program(storage.umount, storage.UMOUNT_USAGE),
     "cron": Program(rc.cron, rc.CRON_USAGE),
     "syslogd": Program(rc.syslogd, rc.SYSLOGD_USAGE),
+    "ping": Program(ping.main, ping.USAGE),
+    "ping6": Program(ping.main6, ping.USAGE6),
+    "nc": Program(nc.main, nc.USAGE),
+    "host": Program(hostcmd.main, hostcmd.USAGE),
+    "node": Program(node.main, node.USAGE),
 }
 
 HANDLERS: dict[str, Handler] = {
@@ -70,6 +79,10 @@ HANDLERS: dict[str, Handler] = {
     jail.PROG: jail.HANDLER,
     misc.SLEEP_PROG: misc.SLEEP_HANDLER,
     rc.DAEMON_PROG: rc.HANDLER,
+    ping.PROG: ping.HANDLER,
+    nc.PROG: nc.HANDLER,
+    hostcmd.PROG: hostcmd.HANDLER,
+    node.PROG: node.HANDLER,
 }
 
 FALLBACK = Waiting()

@@ -7,6 +7,8 @@ GW``, ``route [-n] add [-inet|-inet6] -net CIDR GW``, ``route [-n] delete
 argument as typed; failures repeat it with `` fib 0: <reason>``, preceded by
 ``route: writing to routing socket: <error>`` except for EEXIST, which
 route(8) leaves to that line, and ESRCH (``route: route has not been found``).
+In a jail without its own stack, a change is only ``route: writing to
+routing socket: Operation not permitted``, exit 1.
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ def main(proc: Process, args: list[str]) -> int:
     request = _parse(args)
     if request.command == "get":
         return _get(proc, request)
+    if not proc.may_configure:
+        proc.fail("route: writing to routing socket: Operation not permitted")
     return _change(proc, request)
 
 

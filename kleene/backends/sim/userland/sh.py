@@ -24,7 +24,7 @@ from kleene.backends.sim.kernel import files, procs
 from kleene.backends.sim.kernel.runtime import Runtime, Status
 from kleene.backends.sim.records import ProcRecord
 from kleene.backends.sim.userland import rc
-from kleene.backends.sim.userland.execute import Waiting, context, spawn, wait_for
+from kleene.backends.sim.userland.execute import Waiting, handle, spawn, wait_for
 from kleene.backends.sim.userland.process import Exit, Process, Usage
 from kleene.backends.sim.userland.shparse import Command, Pipeline, ShSyntaxError, parse
 from kleene.errors import CommandNotFound
@@ -168,10 +168,7 @@ class Shell(Waiting):
         state = proc.state
         state.pop("child", None)
         state["status"] = status
-        context_ = context(rt, proc)
-        result = _resume(context_, state)
-        context_.flush()
-        return result
+        return handle(rt, proc, lambda ctx: _resume(ctx, state))
 
 
 HANDLER = Shell()

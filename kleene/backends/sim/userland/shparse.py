@@ -9,8 +9,9 @@ path] | None, "in": path | None}`` with ``mode`` ``>`` or ``>>``.
 Words may be quoted with ``'...'`` or ``"..."`` (where ``\\`` escapes ``"``,
 ``\\``, ``$`` and a backquote) or escaped with ``\\``; ``#`` starts a comment
 at the start of a word. ``2>&1`` is accepted and changes nothing (output is
-one stream), and ``2> FILE`` is ignored. Parameter expansion, globbing, subshells and ``&`` are not
-simulated. Errors raise ``ShSyntaxError`` with dash's wording.
+one stream), and ``2> FILE`` is ignored. Parameter expansion, globbing,
+subshells and ``&`` are not simulated. Errors raise ``ShSyntaxError`` with
+dash's wording.
 """
 
 from __future__ import annotations

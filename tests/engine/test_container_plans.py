@@ -1,0 +1,206 @@
+"""The exact FreeBSD command plans of container operations (plans §7–§11).
+
+A recording host in front of a fresh simulated host records every argv the
+engine runs, and the simulation accepts each of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kleene.backends.recording import RecordingHost
+from kleene.backends.sim import SimulatedHost
+from kleene.config import Config
+from kleene.engine import containers, lifecycle, networks
+from kleene.engine.core import Engine
+from kleene.engine.drivers import mac_pair
+from kleene.model import NetworkDriver, NetworkType
+from kleene.store import Store
+
+INVENTORY = (
+    ["/sbin/ifconfig", "-a"],
+    ["/usr/sbin/jls", "--libxo", "json", "-v"],
+    ["/sbin/mount", "--libxo", "json", "-t", "devfs"],
+)
+
+
+@pytest.fixture
+def recorder(tmp_path: Path) -> RecordingHost:
+    return RecordingHost(SimulatedHost(tmp_path / "state"))
+
+
+@pytest.fixture
+def engine(tmp_path: Path, recorder: RecordingHost) -> Iterator[Engine]:
+    config = Config(
+        backend="sim",
+        state_dir=tmp_path / "state",
+        pf_template_path=str(tmp_path / "no-template"),
+    )
+    store = Store(config.state_dir)
+    yield Engine(config, recorder, store)
+    store.close()
+
+
+def plan(recorder: RecordingHost) -> list[list[str]]:
+    """Return what changed the host, without inventory reads and pf loads."""
+    return [
+        argv
+        for argv in recorder.argvs()
+        if tuple(argv) not in {tuple(read) for read in INVENTORY}
+        and argv[0] not in ("/usr/bin/netstat", "/sbin/pfctl", "/sbin/sysctl")
+        and argv[0] != "/sbin/kldload"
+    ]
+
+
+def make(engine: Engine, driver: NetworkDriver, *cmd: str) -> str:
+    request = containers.ContainerRequest(
+        image="FreeBSD", command=list(cmd), name="c", driver=driver
+    )
+    return containers.create(engine, request).id
+
+
+def test_create_clones_the_image(engine: Engine, recorder: RecordingHost) -> None:
+    container_id = make(engine, NetworkDriver.IPNET)
+    dataset = f"zroot/kleene/container/{container_id}"
+    assert plan(recorder) == [
+        ["/sbin/zfs", "clone", "zroot/kleene/image/11370bfb4a88@base", dataset],
+        ["/sbin/zfs", "list", "-H", "-o", "mountpoint", dataset],
+    ]
+
+
+def test_ipnet_start_adds_aliases_then_starts_the_jail(
+    engine: Engine, recorder: RecordingHost
+) -> None:
+    networks.create(
+        engine,
+        networks.network_request(
+            "n",
+            NetworkType.LOOPBACK,
+            subnet="172.19.1.0/24",
+            subnet6="fdef:1234:5678::/48",
+        ),
+    )
+    container_id = make(engine, NetworkDriver.IPNET, "true")
+    containers.connect(engine, "n", "c")
+    recorder.commands.clear()
+    execution = lifecycle.start(engine, "c")
+    execution.process.follow(lambda chunk: None)
+    changes = plan(recorder)
+    assert changes[:2] == [
+        ["/sbin/ifconfig", "kleene0", "inet", "172.19.1.1/32", "alias"],
+        ["/sbin/ifconfig", "kleene0", "inet6", "fdef:1234:5678::1/128", "alias"],
+    ]
+    assert changes[2][:6] == [
+        "/usr/sbin/jail", "-c", f"path=/zroot/kleene/container/{container_id}",
+        f"name={container_id}", "ip4.addr=172.19.1.1", "ip6.addr=fdef:1234:5678::1",
+    ]  # fmt: skip
+
+
+def test_vnet_start_creates_a_tagged_epair_with_stable_macs(
+    engine: Engine, recorder: RecordingHost
+) -> None:
+    networks.create(
+        engine,
+        networks.network_request("n", NetworkType.BRIDGE, subnet="10.13.37.0/24"),
+    )
+    make(engine, NetworkDriver.VNET, "true")
+    containers.connect(engine, "n", "c")
+    (endpoint,) = engine.store.endpoints()
+    mac_a, mac_b = mac_pair(endpoint.id)
+    recorder.commands.clear()
+    lifecycle.start(engine, "c").process.follow(lambda chunk: None)
+    assert plan(recorder)[:5] == [
+        ["/sbin/ifconfig", "epair", "create"],
+        ["/sbin/ifconfig", "epair0a", "ether", mac_a],
+        ["/sbin/ifconfig", "epair0b", "ether", mac_b],
+        ["/sbin/ifconfig", "epair0a", "description", f"kleene:{endpoint.id}"],
+        ["/sbin/ifconfig", "epair0b", "description", f"kleene:{endpoint.id}"],
+    ]
+    assert endpoint.mac_address == mac_b
+
+
+def test_stop_removes_the_jail_then_the_epair(
+    engine: Engine, recorder: RecordingHost
+) -> None:
+    networks.create(
+        engine,
+        networks.network_request("n", NetworkType.BRIDGE, subnet="10.13.37.0/24"),
+    )
+    container_id = make(engine, NetworkDriver.VNET, "sleep", "100")
+    containers.connect(engine, "n", "c")
+    lifecycle.start(engine, "c").process.detach()
+    recorder.commands.clear()
+    lifecycle.stop(engine, "c")
+    changes = [argv for argv in plan(recorder) if "-j" not in argv]
+    assert changes[:3] == [
+        ["/usr/sbin/jail", "-r", container_id],
+        ["/sbin/ifconfig", "kleene0", "deletem", "epair0a"],
+        ["/sbin/ifconfig", "epair0a", "destroy"],
+    ]
+
+
+def test_connect_running_ipnet_updates_the_jail(
+    engine: Engine, recorder: RecordingHost
+) -> None:
+    networks.create(
+        engine,
+        networks.network_request("a", NetworkType.LOOPBACK, subnet="10.1.0.0/24"),
+    )
+    networks.create(
+        engine,
+        networks.network_request("b", NetworkType.LOOPBACK, subnet="10.2.0.0/24"),
+    )
+    container_id = make(engine, NetworkDriver.IPNET, "sleep", "100")
+    containers.connect(engine, "a", "c")
+    lifecycle.start(engine, "c").process.detach()
+    recorder.commands.clear()
+    containers.connect(engine, "b", "c")
+    changes = plan(recorder)
+    assert changes == [
+        ["/sbin/ifconfig", "kleene1", "inet", "10.2.0.1/32", "alias"],
+        ["/usr/sbin/jls", "--libxo", "json", "-v", "-j", container_id],
+        ["/usr/sbin/jail", "-m", f"name={container_id}", "ip4.addr=10.1.0.1,10.2.0.1"],
+    ]
+    recorder.commands.clear()
+    containers.disconnect(engine, "a", "c")
+    assert plan(recorder) == [
+        ["/usr/sbin/jls", "--libxo", "json", "-v", "-j", container_id],
+        ["/usr/sbin/jail", "-m", f"name={container_id}", "ip4.addr=10.2.0.1"],
+        ["/sbin/ifconfig", "kleene0", "inet", "10.1.0.1", "-alias"],
+    ]
+
+
+def test_disconnect_running_vnet_reclaims_and_destroys_the_epair(
+    engine: Engine, recorder: RecordingHost
+) -> None:
+    networks.create(
+        engine,
+        networks.network_request("n", NetworkType.BRIDGE, subnet="10.13.37.0/24"),
+    )
+    container_id = make(engine, NetworkDriver.VNET, "sleep", "100")
+    containers.connect(engine, "n", "c")
+    lifecycle.start(engine, "c").process.detach()
+    recorder.commands.clear()
+    containers.disconnect(engine, "n", "c")
+    assert plan(recorder) == [
+        ["/sbin/ifconfig", "epair0b", "-vnet", container_id],
+        ["/sbin/ifconfig", "kleene0", "deletem", "epair0a"],
+        ["/sbin/ifconfig", "epair0a", "destroy"],
+    ]
+
+
+def test_exec_into_a_running_container_uses_jexec(
+    engine: Engine, recorder: RecordingHost
+) -> None:
+    container_id = make(engine, NetworkDriver.HOST, "sleep", "100")
+    lifecycle.start(engine, "c").process.detach()
+    recorder.commands.clear()
+    execution = lifecycle.execute(engine, "c", ["echo", "hi"], env=["A=1"])
+    assert execution.process.follow(lambda chunk: None) == 0
+    assert [
+        "/usr/sbin/jexec", "-l", "-U", "root", container_id,
+        "/usr/bin/env", "A=1", "echo", "hi",
+    ] in plan(recorder)  # fmt: skip

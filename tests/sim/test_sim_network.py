@@ -1,0 +1,130 @@
+"""Packets between stacks: epairs, bridges, ARP, routing, TTL, ICMP errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kleene.backends.sim import SimulatedHost
+from kleene.backends.sim.kernel import capture
+from kleene.backends.sim.packets import ARP, Ether, IPv4
+from tests.sim.simhost import Ok, Run, ipnet_jail, vnet_jail
+
+
+@pytest.fixture
+def bridged(ok: Ok) -> Ok:
+    """A bridge kleene0 (10.4.6.1/24) with vnet jails a, b and c on it."""
+    ok("sysctl net.inet.ip.forwarding=1")
+    ok("ifconfig bridge create name kleene0")
+    ok("ifconfig kleene0 inet 10.4.6.1/24 alias")
+    for number, name in enumerate("abc", start=2):
+        vnet_jail(ok, name, "kleene0", f"10.4.6.{number}/24", "10.4.6.1")
+    return ok
+
+
+def frames(host: SimulatedHost, ifname: str) -> list[Ether]:
+    world = host.world()
+    uid = next(i.uid for i in world.host.interfaces if i.name == ifname)
+    return [capture.from_json(item) for _, item in world.captures[str(uid)]]
+
+
+def test_vnet_jails_ping_each_other_over_the_bridge(bridged: Ok) -> None:
+    output = bridged("jexec a ping -c 2 10.4.6.3")
+    assert output.splitlines()[1].startswith(
+        "64 bytes from 10.4.6.3: icmp_seq=0 ttl=64 time="
+    )
+    assert "2 packets transmitted, 2 packets received, 0.0% packet loss" in output
+
+
+def test_bridge_floods_broadcasts_and_forwards_learnt_unicast(
+    host: SimulatedHost, bridged: Ok
+) -> None:
+    host.capture_start("epair2a")
+    bridged("jexec a ping -c 1 10.4.6.3")
+    seen = frames(host, "epair2a")
+    assert [type(frame.payload) for frame in seen] == [ARP]
+    assert seen[0].dst == "ff:ff:ff:ff:ff:ff"
+
+
+def test_neighbours_are_remembered_between_invocations(
+    host: SimulatedHost, bridged: Ok
+) -> None:
+    bridged("jexec a ping -c 1 10.4.6.3")
+    host.capture_start("epair0a")
+    bridged("jexec a ping -c 1 10.4.6.3")
+    assert [type(frame.payload) for frame in frames(host, "epair0a")] == [IPv4, IPv4]
+
+
+def test_a_new_address_is_announced_with_a_gratuitous_arp(
+    host: SimulatedHost, bridged: Ok
+) -> None:
+    host.capture_start("epair2a")
+    bridged("jexec a ifconfig epair0b inet 10.4.6.9/24 alias")
+    announced = frames(host, "epair2a")[0].payload
+    assert isinstance(announced, ARP)
+    assert (announced.psrc, announced.pdst) == ("10.4.6.9", "10.4.6.9")
+
+
+def test_forwarding_decrements_the_ttl(ok: Ok, bridged: Ok) -> None:
+    ok("ifconfig bridge create name kleene1")
+    ok("ifconfig kleene1 inet 10.5.0.1/24 alias")
+    vnet_jail(ok, "d", "kleene1", "10.5.0.2/24", "10.5.0.1")
+    assert "ttl=63" in ok("jexec a ping -c 1 10.5.0.2")
+
+
+def test_without_forwarding_the_host_does_not_route(
+    ok: Ok, run: Run, bridged: Ok
+) -> None:
+    ok("ifconfig bridge create name kleene1")
+    ok("ifconfig kleene1 inet 10.5.0.1/24 alias")
+    vnet_jail(ok, "d", "kleene1", "10.5.0.2/24", "10.5.0.1")
+    ok("sysctl net.inet.ip.forwarding=0")
+    result = run("jexec a ping -c 1 10.5.0.2")
+    assert result.status == 2
+    assert (
+        "1 packets transmitted, 0 packets received, 100.0% packet loss" in result.output
+    )
+
+
+def test_no_route_is_reported_by_the_sender(ok: Ok, run: Run) -> None:
+    ok("jail -c name=v path=/ vnet persist")
+    ok("jexec v sh /etc/rc")
+    result = run("jexec v ping -c 1 1.1.1.1")
+    assert result.output.splitlines()[1] == "ping: sendto: No route to host"
+    assert result.status == 2
+
+
+def test_a_host_without_route_answers_unreachable(
+    ok: Ok, run: Run, bridged: Ok
+) -> None:
+    result = run("jexec a nc -v -w 2 10.99.0.1 80")
+    assert result.output == (
+        "nc: connect to 10.99.0.1 port 80 (tcp) failed: Operation timed out\n"
+    )
+    ok("route delete default")
+    result = run("jexec a nc -v -w 2 10.99.0.1 80")
+    assert result.output == (
+        "nc: connect to 10.99.0.1 port 80 (tcp) failed: No route to host\n"
+    )
+
+
+def test_loopback_traffic_stays_on_the_loopback(host: SimulatedHost, ok: Ok) -> None:
+    ok("ifconfig lo create name kleene0")
+    ipnet_jail(ok, "c1", "kleene0", "10.2.3.1")
+    ipnet_jail(ok, "c2", "kleene0", "10.2.3.2")
+    host.capture_start("kleene0")
+    assert "ttl=64" in ok("jexec c2 ping -c 1 10.2.3.1")
+    packets = frames(host, "kleene0")
+    assert [(p.src, p.dst) for p in packets] == [
+        ("10.2.3.2", "10.2.3.1"),
+        ("10.2.3.1", "10.2.3.2"),
+    ]
+
+
+def test_state_directory_of_captures(
+    host: SimulatedHost, ok: Ok, tmp_path: Path
+) -> None:
+    host.capture_start("em0")
+    ok("ping -c 1 10.0.2.2")
+    assert host.capture_write("em0", tmp_path / "em0.pcap") == 4
