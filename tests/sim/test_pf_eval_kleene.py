@@ -38,11 +38,14 @@ def kleene_pf(
     published: tuple[tuple[str, str], ...] = (),
 ) -> Context:
     """Render the ruleset of networks a and b, a server on a, a client on b."""
-    net_a = make_network(id="aaaa", name="a", interface="kleene0", nat="em0", **a or {})
+    net_a = make_network(
+        **{"id": "aaaa", "name": "a", "interface": "kleene0", "nat": "em0"} | (a or {})
+    )
     net_b = make_network(
-        id="bbbb", name="b", interface="kleene1", subnet="10.13.38.0/24", nat="em0",
-        **b or {},
-    )  # fmt: skip
+        **{"id": "bbbb", "name": "b", "interface": "kleene1", "nat": "em0"}
+        | {"subnet": "10.13.38.0/24"}
+        | (b or {})
+    )
     server = make_endpoint(
         id="e1", network_id="aaaa", container_id="srv", ip_address=SERVER
     )
