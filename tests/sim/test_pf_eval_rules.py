@@ -206,11 +206,13 @@ def test_skipped_group_skips_its_members() -> None:
     assert passes(ctx, "kleene0", IN, syn("10.13.37.2", "10.13.37.1"))
 
 
-def test_filter_rules_are_cached_per_interface_and_direction() -> None:
-    ctx = pf("block in on em0 all\nblock out all\n")
+def test_filter_rules_are_cached_per_interface_direction_and_protocol() -> None:
+    ctx = pf("block in on em0 all\nblock out all\nblock in proto udp all\n")
+    em0 = HOST["em0"]
 
-    first = ctx.rules.filters_on(HOST["em0"], IN)
+    first = ctx.rules.filters_on(em0, IN, 4, 6)
 
-    assert first is ctx.rules.filters_on(HOST["em0"], IN)
+    assert first is ctx.rules.filters_on(em0, IN, 4, 6)
     assert [item.rule.number for item in first] == [0]
-    assert [item.rule.number for item in ctx.rules.filters_on(HOST["em0"], OUT)] == [1]
+    assert [item.rule.number for item in ctx.rules.filters_on(em0, IN, 4, 17)] == [0, 2]
+    assert [item.rule.number for item in ctx.rules.filters_on(em0, OUT, 4, 6)] == [1]

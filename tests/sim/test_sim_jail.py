@@ -220,3 +220,12 @@ def test_modify_replaces_and_empties_address_lists(ok: Ok) -> None:
 def test_name_taken_is_refused(run: Run, ok: Ok) -> None:
     ok("jail -c name=c1 path=/ persist")
     assert run("jail -c name=c1 path=/ persist").status == 1
+
+
+def test_remove_of_a_vnet_jail_with_daemons(ok: Ok) -> None:
+    ok("ifconfig epair create")
+    stop = "'exec.stop=/bin/sh /etc/rc.shutdown jail'"
+    ok(f"jail -c name=v path=/ vnet vnet.interface=epair0b {stop} persist")
+    ok("jexec v sh /etc/rc")
+    assert ok("jail -r v") == "Stopping cron.\nStopping syslogd.\n"
+    assert ok("ifconfig epair0b").startswith("epair0b:")

@@ -94,7 +94,7 @@ def test_addresses_of_one_interface_as_json(ok: Ok) -> None:
         "received-packets": 0,
         "received-errors": 0,
         "dropped-packets": 0,
-        "sent-packets": 0,
+        "sent-packets": 1,  # the gratuitous ARP for 172.19.1.1
         "send-errors": 0,
         "collisions": 0,
     }

@@ -122,9 +122,23 @@ def test_loopback_traffic_stays_on_the_loopback(host: SimulatedHost, ok: Ok) -> 
     ]
 
 
-def test_state_directory_of_captures(
+def test_capture_is_written_as_pcap(
     host: SimulatedHost, ok: Ok, tmp_path: Path
 ) -> None:
+    from scapy.all import rdpcap
+
     host.capture_start("em0")
     ok("ping -c 1 10.0.2.2")
     assert host.capture_write("em0", tmp_path / "em0.pcap") == 4
+    summaries = [packet.summary() for packet in rdpcap(str(tmp_path / "em0.pcap"))]
+    assert summaries[0].startswith("Ether / ARP who has 10.0.2.2")
+    assert "echo-reply" in summaries[3]
+
+
+def test_loopback_captures_hold_raw_ip(
+    host: SimulatedHost, ok: Ok, tmp_path: Path
+) -> None:
+    host.capture_start("lo0")
+    ok("ping -c 1 127.0.0.1")
+    assert host.capture_write("lo0", tmp_path / "lo0.pcap") == 2
+    assert (tmp_path / "lo0.pcap").read_bytes()[20:24] == (101).to_bytes(4, "little")

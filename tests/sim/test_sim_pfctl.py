@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-SYNTAX_ERROR_LINE = "pfctl: Syntax error in config file: pf rules not loaded"
-
 from kleene.backends.sim import SimulatedHost
 from kleene.backends.sim.kernel import pf
 from tests.sim.simhost import Ok, Run
+
+SYNTAX_ERROR_LINE = "pfctl: Syntax error in config file: pf rules not loaded"
+USAGE = "usage: pfctl [-den] [-f file] [-s info|rules|nat|states]\n"
 
 
 def test_enable_then_enable_again(ok: Ok, run: Run) -> None:
@@ -101,7 +102,7 @@ def test_check_ruleset_reports_the_line_of_a_syntax_error() -> None:
 def test_unsupported_forms_print_usage(run: Run, command: str) -> None:
     result = run(command)
     assert result.status == 64
-    assert result.output == "usage: pfctl [-den] [-f file] [-s info|rules|nat|states]\n"
+    assert result.output == USAGE
 
 
 def test_check_of_a_file_changes_nothing(host: SimulatedHost, ok: Ok) -> None:

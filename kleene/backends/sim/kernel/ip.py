@@ -199,6 +199,14 @@ def forward(rt: Runtime, stack: Stack, iface: Interface | None, packet: Packet) 
     _send_routed(rt, stack, route, packet, False)
 
 
+def from_internet(rt: Runtime, stack: Stack, packet: Packet) -> None:
+    """Take in a packet the internet sends to the gateway stack."""
+    if packet.dst in rt.local(stack):
+        deliver(rt, stack, stack.interfaces[0], packet)
+    else:
+        forward(rt, stack, None, packet)
+
+
 def _from_lan(packet: Packet) -> bool:
     return isinstance(packet, IPv4) and ipaddress.IPv4Address(packet.src) in OUTSIDE_NET
 

@@ -105,7 +105,8 @@ def remove(rt: Runtime, jail: Jail, *, unmount: bool = False) -> None:
     """Remove a jail: end its processes, give back its interfaces, drop it."""
     world = rt.world
     jail.held = jail.persist = False
-    world.jails.pop(jail.jid, None)
+    if world.jails.pop(jail.jid, None) is None:
+        return
     for proc in procs.in_jail(world, jail.jid):
         procs.signal(rt, proc.pid, procs.SIGTERM)
     for proc in procs.in_jail(world, jail.jid):

@@ -97,7 +97,7 @@ def to_internet(rt: Runtime, packet: Packet) -> None:
     from kleene.backends.sim.kernel import ip
 
     gateway = rt.world.stacks[OUTSIDE_STACK]
-    rt.later(ip.forward, rt, gateway, None, reply)
+    rt.later(ip.from_internet, rt, gateway, reply)
 
 
 def _answer(packet: IPv4) -> IPv4 | None:

@@ -11,8 +11,19 @@ The pieces, from text to ruleset:
     specs      statements as written, their lists unexpanded
     expand     one rule per combination of a statement's lists, numbered
     model      the immutable ruleset the evaluator reads
-    show       ``pfctl -s rules`` and ``pfctl -s nat`` lines
+    show       ``pfctl -s rules``, ``-s nat`` and ``-s states`` lines
     names      keywords, protocol and service names, TCP flags
+
+and, from a packet to pf's decision (SPEC §7.10):
+
+    headers    the fields pf reads from a packet, and its rewrites
+    interfaces the interfaces of the moment, ``(if)`` addresses resolved
+    match      rules compiled once per loaded text; the rule loop
+    translate  ``nat`` and ``rdr`` mappings, ``block return`` answers
+    states     the state table: keys, look-up, expiry, JSON round trip
+    track      peer states and timeouts of a state
+    evaluate   ``evaluate``: states, translation, rules, new states
+    runtime    a simulated stack's pf: what the kernel's pf hook calls
 
 ``check(text, source)`` returns what pfctl prints for a refused ruleset,
 e.g. ``stdin:15: syntax error`` then ``pfctl: Syntax error in config file:

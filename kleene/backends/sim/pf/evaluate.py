@@ -39,16 +39,16 @@ from kleene.backends.sim.pf.match import (
 )
 from kleene.backends.sim.pf.model import (
     Action,
+    BlockPolicy,
     Direction,
     FilterRule,
     KeepState,
     StatePolicy,
     TranslationRule,
 )
-from kleene.backends.sim.pf.refuse import refusal
 from kleene.backends.sim.pf.states import Key, State, StateTable, lookup_key
 from kleene.backends.sim.pf.track import opening, track
-from kleene.backends.sim.pf.translate import Draw, translate
+from kleene.backends.sim.pf.translate import Draw, refusal, translate
 
 logger = logging.getLogger(__name__)
 
@@ -144,7 +144,8 @@ def _by_rules(
     nr = None
     th = h
     if h.quoted is None:
-        nr = first_match(ctx.rules.translations_on(info, direction), h, dynamic)
+        translations = ctx.rules.translations_on(info, direction, h.af, h.proto)
+        nr = first_match(translations, h, dynamic)
     if nr is not None:
         mapped = translate(nr, h, ctx.interfaces, ctx.states, ctx.draw)
         if mapped is None:
@@ -155,12 +156,11 @@ def _by_rules(
 
     rule = None
     if nr is None or not nr.passes:
-        rule = last_match(ctx.rules.filters_on(info, direction), th, dynamic)
+        filters = ctx.rules.filters_on(info, direction, th.af, th.proto)
+        rule = last_match(filters, th, dynamic)
     log_rule = _log_rule(rule, nr)
     if rule is not None and rule.action is Action.BLOCK:
-        source = _icmp_source(ctx.interfaces, info.name, direction, h)
-        original = rewrite(packet, h.src, h.dst, h.sport, h.dport)
-        reply = refusal(rule.block_policy, original, source)
+        reply = _refusal(ctx, info.name, direction, h, packet, rule)
         return Decision(False, packet, rule, log_rule, reply)
 
     state = None
@@ -178,13 +178,22 @@ def _log_rule(rule: FilterRule | None, nr: TranslationRule | None) -> int | None
     return None
 
 
-def _icmp_source(
-    interfaces: Interfaces, ifname: str, direction: Direction, h: Headers
-) -> str | None:
-    """Return the source of an ICMP refusal: the receiving interface's address."""
-    if direction is Direction.OUT:
-        return h.dst
-    return first_address(interfaces, ifname, h.af) or h.dst
+def _refusal(
+    ctx: Context,
+    ifname: str,
+    direction: Direction,
+    h: Headers,
+    packet: Packet,
+    rule: FilterRule,
+) -> Packet | None:
+    """Return the answer to a blocked packet, from its untranslated form."""
+    if rule.block_policy in (None, BlockPolicy.DROP):
+        return None
+    original = rewrite(packet, h.src, h.dst, h.sport, h.dport)
+    source = h.dst
+    if direction is Direction.IN:
+        source = first_address(ctx.interfaces, ifname, h.af) or h.dst
+    return refusal(rule.block_policy, original, source)
 
 
 def _new_state(

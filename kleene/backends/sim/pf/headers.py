@@ -2,7 +2,8 @@
 
 ``Headers`` is what pf's packet description (``struct pf_pdesc``) holds
 for one IPv4 or IPv6 packet: the family (``af``, 4 or 6), the protocol,
-the addresses as text and as integers, the ports, the TCP flags and the
+the addresses as text and as integers (``src_value``, ``dst_value``), the
+ports, the TCP flags and the
 ICMP type. ICMP and ICMPv6 queries (echo request and reply) carry their
 ``id`` in both ``sport`` and ``dport``, as pf keys their states; an ICMP
 error carries the datagram it quotes in ``quoted``.
@@ -15,7 +16,7 @@ ICMP error and the outer addresses with it (``pf_change_icmp``).
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Final, TypeGuard
 
@@ -54,16 +55,12 @@ class Headers:
     flags: int = 0
     icmp_type: int | None = None
     quoted: Packet | None = None
+    src_value: int = field(init=False, repr=False, compare=False)
+    dst_value: int = field(init=False, repr=False, compare=False)
 
-    @property
-    def src_value(self) -> int:
-        """Return the source address as an integer."""
-        return address_value(self.src)
-
-    @property
-    def dst_value(self) -> int:
-        """Return the destination address as an integer."""
-        return address_value(self.dst)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "src_value", address_value(self.src))
+        object.__setattr__(self, "dst_value", address_value(self.dst))
 
     @property
     def has_ports(self) -> bool:

@@ -3,8 +3,8 @@
 ``compile_ruleset(text)`` parses a loaded pf.conf once and keeps, per
 text, a ``CompiledRuleset``: every rule with its fixed addresses turned
 into integer ``Prefix`` tests, and a cache of the rules that can apply on
-one interface in one direction (pf's skip steps, computed once per
-interface name, groups and direction).
+one interface, direction, family and protocol (pf's skip steps, computed
+once per such combination).
 
 Matching follows pf's ``pf_test_rule``: a rule matches when its
 direction, interface (its name or one of its groups, ``!`` negating),
@@ -18,12 +18,13 @@ first (``last_match``). Translation rules: the first matching one
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final, Generic, TypeVar
 
-from kleene.backends.sim.pf.grammar import parse_ruleset
+from kleene.backends.sim.pf.grammar import RulesetError, parse_ruleset
 from kleene.backends.sim.pf.headers import Headers
 from kleene.backends.sim.pf.interfaces import IfInfo, Interfaces, Prefix, resolve
 from kleene.backends.sim.pf.model import (
@@ -39,6 +40,7 @@ from kleene.backends.sim.pf.model import (
     TranslationRule,
 )
 
+logger = logging.getLogger(__name__)
 R = TypeVar("R", FilterRule, TranslationRule)
 T = TypeVar("T")
 TCP: Final = 6
@@ -63,10 +65,10 @@ class Dynamic:
 
 @dataclass(frozen=True, slots=True)
 class AddressMatch:
-    """One side's address test: fixed prefixes or an interface's addresses."""
+    """One side's address test: a prefix (``any`` has mask 0) or ``(if)``."""
 
     negated: bool
-    fixed: tuple[Prefix, ...] | None
+    prefix: Prefix | None = None
     dynamic: InterfaceAddress | None = None
 
     @classmethod
@@ -74,21 +76,22 @@ class AddressMatch:
         """Compile an address of a rule."""
         address = spec.address
         if isinstance(address, InterfaceAddress):
-            return cls(spec.negated, None, address)
+            return cls(spec.negated, dynamic=address)
         if isinstance(address, HostAddress):
-            return cls(spec.negated, (Prefix.of(address.value),))
+            return cls(spec.negated, Prefix.of(address.value))
         assert isinstance(address, AnyAddress)
-        return cls(spec.negated, None)
+        return cls(spec.negated)
 
     def matches(self, af: int, value: int, dynamic: Dynamic) -> bool:
         """Tell whether an address fits, negation included."""
-        if self.dynamic is not None:
-            prefixes = dynamic.prefixes(self.dynamic, af)
-        elif self.fixed is None:
-            return not self.negated
+        prefix = self.prefix
+        if prefix is not None:
+            inside = prefix.af == af and value & prefix.mask == prefix.value
+        elif self.dynamic is not None:
+            found = dynamic.prefixes(self.dynamic, af)
+            inside = any(item.contains(af, value) for item in found)
         else:
-            prefixes = self.fixed
-        inside = any(prefix.contains(af, value) for prefix in prefixes)
+            inside = True
         return inside != self.negated
 
 
@@ -98,20 +101,22 @@ class Compiled(Generic[R]):
 
     rule: R
     af: int | None
+    proto: int | None
     src: AddressMatch
     dst: AddressMatch
     sport: PortSpec | None
     dport: PortSpec | None
     flags: TcpFlags | None
 
+    def fits(self, af: int, proto: int) -> bool:
+        """Tell whether the rule can match packets of a family and protocol."""
+        return self.af in (None, af) and self.proto in (None, proto)
+
     def matches(self, h: Headers, dynamic: Dynamic) -> bool:
-        """Tell whether the rule matches the headers (interface aside)."""
-        rule = self.rule
-        if self.af is not None and self.af != h.af:
+        """Tell whether a rule that ``fits`` the packet matches its headers."""
+        if self.sport is not None and not self.sport.matches(h.sport):
             return False
-        if rule.proto is not None and rule.proto != h.proto:
-            return False
-        if not self._ports_match(h):
+        if self.dport is not None and not self.dport.matches(h.dport):
             return False
         flags = self.flags
         if flags is not None and h.proto == TCP and h.flags & flags.mask != flags.flags:
@@ -119,11 +124,6 @@ class Compiled(Generic[R]):
         return self.src.matches(h.af, h.src_value, dynamic) and self.dst.matches(
             h.af, h.dst_value, dynamic
         )
-
-    def _ports_match(self, h: Headers) -> bool:
-        if self.sport is not None and not self.sport.matches(h.sport):
-            return False
-        return self.dport is None or self.dport.matches(h.dport)
 
 
 def compiled(rule: R) -> Compiled[R]:
@@ -133,6 +133,7 @@ def compiled(rule: R) -> Compiled[R]:
     return Compiled(
         rule=rule,
         af=af,
+        proto=rule.proto,
         src=AddressMatch.of(rule.src.address),
         dst=AddressMatch.of(rule.dst.address),
         sport=rule.src.port,
@@ -165,35 +166,40 @@ class CompiledRuleset:
         return info.name in self.skip or not self.skip.isdisjoint(info.groups)
 
     def filters_on(
-        self, info: IfInfo, direction: Direction
+        self, info: IfInfo, direction: Direction, af: int, proto: int
     ) -> tuple[Compiled[FilterRule], ...]:
-        """Return the filter rules that can apply on an interface and direction."""
-        where = (info.name, info.groups, direction)
+        """Return the filter rules that can apply to such packets on an interface."""
+        where = (info.name, info.groups, direction, af, proto)
         found = self._filters_on.get(where)
         if found is None:
             found = tuple(
                 item
                 for item in self.filters
                 if item.rule.direction in (Direction.BOTH, direction)
+                and item.fits(af, proto)
                 and applies_on(item.rule, info)
             )
             _remember(self._filters_on, where, found)
         return found
 
     def translations_on(
-        self, info: IfInfo, direction: Direction
+        self, info: IfInfo, direction: Direction, af: int, proto: int
     ) -> tuple[Compiled[TranslationRule], ...]:
-        """Return the rdr (inbound) or nat (outbound) rules of an interface."""
-        where = (info.name, info.groups, direction)
+        """Return the rdr (inbound) or nat (outbound) rules for such packets."""
+        where = (info.name, info.groups, direction, af, proto)
         found = self._translations_on.get(where)
         if found is None:
             rules = self.rdr if direction is Direction.IN else self.nat
-            found = tuple(item for item in rules if applies_on(item.rule, info))
+            found = tuple(
+                item
+                for item in rules
+                if item.fits(af, proto) and applies_on(item.rule, info)
+            )
             _remember(self._translations_on, where, found)
         return found
 
 
-_Where = tuple[str, tuple[str, ...], Direction]
+_Where = tuple[str, tuple[str, ...], Direction, int, int]
 
 
 def _remember(cache: dict[_Where, T], where: _Where, value: T) -> None:
@@ -204,8 +210,16 @@ def _remember(cache: dict[_Where, T], where: _Where, value: T) -> None:
 
 @lru_cache(maxsize=16)
 def compile_ruleset(text: str) -> CompiledRuleset:
-    """Parse and compile a loaded ruleset, once per text."""
-    return CompiledRuleset(parse_ruleset(text, "pf.conf"))
+    """Parse and compile a loaded ruleset, once per text.
+
+    A text the parser refuses (a world saved by an older parser) is taken
+    as an empty ruleset, which passes everything.
+    """
+    try:
+        return CompiledRuleset(parse_ruleset(text, "pf.conf"))
+    except RulesetError as error:
+        logger.warning("loaded pf ruleset no longer parses: %s", error.lines[0])
+        return CompiledRuleset(parse_ruleset("", "pf.conf"))
 
 
 def last_match(

@@ -179,18 +179,22 @@ class PortSpec:
 
     def matches(self, port: int) -> bool:
         """Tell whether a port satisfies the comparison."""
-        low, high = self.low, self.high
-        return {
-            PortOp.EQ: port == low,
-            PortOp.NE: port != low,
-            PortOp.LT: port < low,
-            PortOp.LE: port <= low,
-            PortOp.GT: port > low,
-            PortOp.GE: port >= low,
-            PortOp.RANGE: low <= port <= high,
-            PortOp.EXCEPT_RANGE: port < low or port > high,
-            PortOp.INSIDE_RANGE: low < port < high,
-        }[self.op]
+        op, low, high = self.op, self.low, self.high
+        if op is PortOp.EQ:
+            return port == low
+        if op is PortOp.RANGE:
+            return low <= port <= high
+        if op is PortOp.NE:
+            return port != low
+        if op is PortOp.EXCEPT_RANGE:
+            return port < low or port > high
+        if op is PortOp.INSIDE_RANGE:
+            return low < port < high
+        if op is PortOp.LT:
+            return port < low
+        if op is PortOp.LE:
+            return port <= low
+        return port > low if op is PortOp.GT else port >= low
 
 
 @dataclass(frozen=True)

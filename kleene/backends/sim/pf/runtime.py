@@ -27,8 +27,7 @@ from kleene.backends.sim.pf.evaluate import Context, Decision, evaluate
 from kleene.backends.sim.pf.interfaces import StackInterfaces
 from kleene.backends.sim.pf.match import compile_ruleset
 from kleene.backends.sim.pf.model import Direction
-from kleene.backends.sim.pf.show import format_nat, format_rules
-from kleene.backends.sim.pf.show_states import format_states
+from kleene.backends.sim.pf.show import format_nat, format_rules, format_states
 from kleene.backends.sim.pf.states import StateTable
 from kleene.backends.sim.pf.translate import Draw
 

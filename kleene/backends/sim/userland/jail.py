@@ -235,6 +235,7 @@ def _remove(proc: Process, key: str) -> int:
     jail = jails.find(proc.world, key)
     if jail is None:
         proc.fail(f'jail: "{key}" not found')
+    jail.held = True
     for command in _stop_commands(jail):
         proc.flush()
         child, status, _ = spawn(
