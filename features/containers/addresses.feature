@@ -9,24 +9,24 @@ Feature: Addresses are allocated lowest first and requested ones are checked
 
   Scenario: A /30 has two addresses and the third container is told
     Given I ran "klee network create --subnet 172.19.0.0/30 smallnet"
-    And I ran "klee create --name a -n smallnet FreeBSD"
-    And I ran "klee create --name b -n smallnet FreeBSD"
-    When I run "klee create --name c -n smallnet FreeBSD"
+    And I ran "klee create --name alpha -n smallnet FreeBSD"
+    And I ran "klee create --name beta -n smallnet FreeBSD"
+    When I run "klee create --name gamma -n smallnet FreeBSD"
     Then the exit status is 1
     And stderr is "could not connect container: no more inet IP's left in the network"
     And the output is an id
     When I run "klee isn smallnet"
     Then the JSON output has "network_endpoints.0.ip_address" equal to "172.19.0.1"
     And the JSON output has "network_endpoints.1.ip_address" equal to "172.19.0.2"
-    When I run "klee isc c"
+    When I run "klee isc gamma"
     Then the JSON output has "container_endpoints" equal to []
 
   Scenario Outline: Requested addresses are validated
     Given I ran "<setup>"
     And I ran "klee create -l ipnet --name holder FreeBSD"
     And I ran "klee network connect testnet holder"
-    And I ran "klee create -l ipnet --name c FreeBSD"
-    When I run "klee network connect <flag> testnet c"
+    And I ran "klee create -l ipnet --name gamma FreeBSD"
+    When I run "klee network connect <flag> testnet gamma"
     Then it fails with "<message>"
 
     Examples:
@@ -44,10 +44,10 @@ Feature: Addresses are allocated lowest first and requested ones are checked
 
   Scenario: A custom network on em0 skips the host's own address
     Given I ran "klee network create -t custom -i em0 --subnet 10.0.2.0/24 outside"
-    And I ran "klee create -l ipnet --name c FreeBSD"
-    When I run "klee network connect --ip 10.0.2.15 outside c"
+    And I ran "klee create -l ipnet --name gamma FreeBSD"
+    When I run "klee network connect --ip 10.0.2.15 outside gamma"
     Then it fails with "address 10.0.2.15 is already in use on interface em0"
-    When I run "klee network connect --ip 10.0.2.16 outside c"
+    When I run "klee network connect --ip 10.0.2.16 outside gamma"
     Then it succeeds
     Given I ran "klee create -l ipnet --name auto -n outside FreeBSD"
     When I run "klee isc auto"
@@ -68,13 +68,13 @@ Feature: Addresses are allocated lowest first and requested ones are checked
 
   Scenario: Freed addresses are reused
     Given I ran "klee network create --subnet 10.13.37.0/24 testnet"
-    And I ran "klee create --name a -n testnet FreeBSD" and remembered the output as <A>
-    And I ran "klee create --name b -n testnet FreeBSD"
-    And I ran "klee rmc a"
-    When I run "klee create --name c -n testnet FreeBSD"
-    And I run "klee isc c"
+    And I ran "klee create --name alpha -n testnet FreeBSD" and remembered the output as <A>
+    And I ran "klee create --name beta -n testnet FreeBSD"
+    And I ran "klee rmc alpha"
+    When I run "klee create --name gamma -n testnet FreeBSD"
+    And I run "klee isc gamma"
     Then the JSON output has "container_endpoints.0.ip_address" equal to "10.13.37.1"
-    When I run "klee network disconnect testnet b"
-    And I run "klee create --name d -n testnet FreeBSD"
-    And I run "klee isc d"
+    When I run "klee network disconnect testnet beta"
+    And I run "klee create --name delta -n testnet FreeBSD"
+    And I run "klee isc delta"
     Then the JSON output has "container_endpoints.0.ip_address" equal to "10.13.37.2"

@@ -8,8 +8,8 @@ Feature: Connecting and disconnecting containers
 
   Scenario Outline: vnet containers join bridges only
     Given I ran "<setup>"
-    And I ran "klee create -l vnet --name v FreeBSD"
-    When I run "klee network connect n v"
+    And I ran "klee create -l vnet --name vbox FreeBSD"
+    When I run "klee network connect n vbox"
     Then it fails with "containers using the 'vnet' network-driver can't connect to <type> networks"
 
     Examples:
@@ -20,19 +20,19 @@ Feature: Connecting and disconnecting containers
   Scenario: A running vnet container cannot join a network
     Given I ran "klee network create -t bridge --subnet 10.9.0.0/24 n"
     And I ran "klee network create -t bridge --subnet 10.10.0.0/24 m"
-    And I ran "klee run -d -l vnet -n n --name v FreeBSD sleep 100"
-    When I run "klee network connect m v"
+    And I ran "klee run -d -l vnet -n n --name vbox FreeBSD sleep 100"
+    When I run "klee network connect m vbox"
     Then it fails with "cannot connect a running vnet container to a network"
 
   Scenario: Connect twice, disconnect twice
     Given I ran "klee network create --subnet 10.9.0.0/24 n"
-    And I ran "klee create -l ipnet --name c FreeBSD"
-    And I ran "klee network connect n c"
-    When I run "klee network connect n c"
+    And I ran "klee create -l ipnet --name box FreeBSD"
+    And I ran "klee network connect n box"
+    When I run "klee network connect n box"
     Then it fails with "container already connected to the network"
-    When I run "klee network disconnect n c"
+    When I run "klee network disconnect n box"
     Then the output is empty
-    When I run "klee network disconnect n c"
+    When I run "klee network disconnect n box"
     Then it fails with "endpoint configuration not found"
 
   Scenario: Unknown objects are reported without a traceback

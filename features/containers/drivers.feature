@@ -119,8 +119,8 @@ Feature: host and disabled containers
 
   Scenario Outline: Host and disabled containers cannot join networks
     Given I ran "klee network create -t bridge --subnet 10.9.0.0/24 n"
-    And I ran "klee create -l <driver> --name c FreeBSD"
-    When I run "klee network connect n c"
+    And I ran "klee create -l <driver> --name box FreeBSD"
+    When I run "klee network connect n box"
     Then it fails with "containers with the '<driver>' network-driver cannot connect to networks."
 
     Examples:

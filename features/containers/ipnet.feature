@@ -82,8 +82,8 @@ Feature: ipnet containers share the host stack with their own addresses
     When I run "klee exec one /bin/sh /etc/rc"
     Then it succeeds
     When I run "klee lsc"
-    Then the output contains "running   3"
-    And the output contains "running   4"
+    Then the output contains "running   1"
+    And the output contains "running   2"
     When I run "klee exec two ping -c 1 10.2.3.1"
     Then the exit status is 71
     And the output matches:

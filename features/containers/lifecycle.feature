@@ -39,14 +39,14 @@ Feature: Container lifecycle
     Then it fails with "could not create container: no such image 'nosuchimage'"
 
   Scenario: Start, stop and remove report their errors
-    Given I ran "klee run -d --name c FreeBSD"
-    When I run "klee start -d c"
+    Given I ran "klee run -d --name box FreeBSD"
+    When I run "klee start -d box"
     Then it fails with "container already running"
-    When I run "klee rmc c"
+    When I run "klee rmc box"
     Then it fails with "you cannot remove a running container"
-    When I run "klee stop c"
+    When I run "klee stop box"
     Then it succeeds
-    When I run "klee stop c"
+    When I run "klee stop box"
     Then it fails with "container not running"
     When I run "klee stop nosuch"
     Then it fails with "no such container"
@@ -59,8 +59,8 @@ Feature: Container lifecycle
     And the output contains "jail: /usr/bin/env /bin/sh -c exit 3: failed"
 
   Scenario: exec into a running container passes its status through
-    Given I ran "klee run -d --name c FreeBSD"
-    When I run "klee exec c /bin/sh -c "exit 71""
+    Given I ran "klee run -d --name box FreeBSD"
+    When I run "klee exec box /bin/sh -c "exit 71""
     Then the exit status is 71
     And the output includes:
       """
@@ -77,8 +77,8 @@ Feature: Container lifecycle
       """
 
   Scenario: Removing with force stops first
-    Given I ran "klee run -d --name c FreeBSD"
-    When I run "klee rmc -f c"
+    Given I ran "klee run -d --name box FreeBSD"
+    When I run "klee rmc -f box"
     Then it succeeds
     When I run "klee lsc -a -q"
     Then the output is empty
@@ -87,7 +87,7 @@ Feature: Container lifecycle
 
   Scenario: A jail removed by hand is noticed and cleaned
     Given I ran "klee network create -t bridge --subnet 10.9.0.0/24 n"
-    And I ran "klee run -d -l vnet -n n --name c FreeBSD sleep 100"
+    And I ran "klee run -d -l vnet -n n --name box FreeBSD sleep 100"
     And I ran "klee host jail -r 1"
     When I run "klee lsc -a --json"
     Then the JSON output has "0.running" equal to false

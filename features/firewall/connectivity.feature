@@ -52,8 +52,8 @@ Feature: NAT, isolation and internal networks
 
   Scenario: An internal network's blocked packet is logged
     Given I ran "klee network create --internal --subnet 10.13.37.0/24 test_conn"
-    And I ran "klee run -n test_conn -l ipnet FreeBSD /usr/bin/host -t A freebsd.org 1.1.1.1"
-    When I run "klee sim pflog"
+    When I run "klee run -n test_conn -l ipnet FreeBSD /usr/bin/host -t A freebsd.org 1.1.1.1"
+    And I run "klee sim pflog"
     Then the output contains "block out on"
     And the output contains ": 10.13.37.1."
     And the output contains "UDP"

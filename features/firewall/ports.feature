@@ -8,8 +8,8 @@ Feature: Published ports
     And I ran "klee network create --subnet 10.13.37.0/24 testnet" and remembered the output as <N>
 
   Scenario Outline: Every -p form is stored as specified
-    Given I ran "klee create -l ipnet -n testnet --name c -p <spec> FreeBSD"
-    When I run "klee isc c"
+    Given I ran "klee create -l ipnet -n testnet --name box -p <spec> FreeBSD"
+    When I run "klee isc box"
     Then the JSON output has "container.public_ports.0.interfaces" equal to <interfaces>
     And the JSON output has "container.public_ports.0.host_port" equal to "<host>"
     And the JSON output has "container.public_ports.0.container_port" equal to "<container>"

@@ -18,7 +18,7 @@ from kleene.engine.core import Engine
 from kleene.engine.pfsync import sync_pf
 from kleene.engine.reconcile import reconcile
 from kleene.engine.steps import Steps
-from kleene.errors import Conflict, ValidationError
+from kleene.errors import Conflict, NotFound, ValidationError
 from kleene.images import catalogue, find_image
 from kleene.model import Container, NetworkDriver, PublishedPort
 from kleene.names import generate_name
@@ -58,7 +58,10 @@ def create(engine: Engine, request: ContainerRequest) -> Container:
     """Validate, prepare the jail root and store a new container."""
     with engine.locked():
         reconcile(engine)
-        image = find_image(engine.config, request.image)
+        try:
+            image = find_image(engine.config, request.image)
+        except NotFound as exc:
+            raise NotFound(f"could not create container: {exc}") from None
         name = _check_name(engine, request.name)
         public_ports = _published(engine, request, name)
         with Steps(engine.host) as steps, engine.store.transaction():

@@ -54,9 +54,8 @@ def test_jls_text_columns(ok: Ok) -> None:
 
 
 def test_jls_verbose_text(ok: Ok) -> None:
-    ok(
-        "jail -c name=c1 path=/j host.hostname=h ip4.addr=10.0.0.1 ip6.addr=fdef::1 persist"
-    )
+    addresses = "ip4.addr=10.0.0.1 ip6.addr=fdef::1"
+    ok(f"jail -c name=c1 path=/j host.hostname=h {addresses} persist")
     assert ok("jls -v") == (
         "   JID  Hostname                      Path\n"
         "        Name                          State\n"

@@ -142,3 +142,30 @@ def test_loopback_captures_hold_raw_ip(
     ok("ping -c 1 127.0.0.1")
     assert host.capture_write("lo0", tmp_path / "lo0.pcap") == 2
     assert (tmp_path / "lo0.pcap").read_bytes()[20:24] == (101).to_bytes(4, "little")
+
+
+def test_ipv6_neighbour_discovery_and_echo_over_the_bridge(ok: Ok) -> None:
+    ok("ifconfig bridge create name kleene1")
+    ok("ifconfig kleene1 inet6 fdef::1/64 alias")
+    for number, name in ((2, "v2"), (3, "v3")):
+        epair = ok("ifconfig epair create").strip()[:-1]
+        params = [
+            f"name={name} path=/{name} vnet vnet.interface={epair}b persist",
+            f"'exec.prestart=ifconfig kleene1 addm {epair}a'",
+            f"'exec.prestart=ifconfig {epair}a up'",
+            f"'exec.start=ifconfig {epair}b inet6 fdef::{number}/64'",
+        ]
+        ok("jail -c " + " ".join(params))
+    output = ok("jexec v2 ping6 -c 1 fdef::3")
+    assert output.splitlines()[0] == "PING6(56=40+8+8 bytes) fdef::2 --> fdef::3"
+    assert "16 bytes from fdef::3, icmp_seq=0 hlim=64 time=" in output
+    assert "1 packets received" in ok("ping6 -c 1 fdef::2")
+
+
+def test_capturing_an_unknown_interface_is_not_found(host: SimulatedHost) -> None:
+    from kleene.errors import NotFound
+
+    with pytest.raises(NotFound, match="interface nosuch0 does not exist"):
+        host.capture_start("nosuch0")
+    with pytest.raises(NotFound, match="no capture was started on em0"):
+        host.capture_write("em0", "/tmp/never.pcap")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -182,3 +183,27 @@ def test_translated_packets_go_on_translated(
     monkeypatch.setattr(pfhook, "pf_filter", rewrite)
     ok("pfctl -e")
     assert "64 bytes from 10.0.2.2" in ok("ping -c 1 10.0.2.99")
+
+
+def test_pflog0_can_be_captured(
+    host: SimulatedHost, ok: Ok, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    def log_em0(
+        world: World, stack: Stack, ifname: str, direction: Direction, packet: Packet
+    ) -> Verdict:
+        return (
+            Verdict(Action.BLOCK, packet, log=True)
+            if ifname == "em0"
+            else Verdict(Action.PASS, packet)
+        )
+
+    monkeypatch.setattr(pfhook, "pf_filter", log_em0)
+    ok("pfctl -e")
+    host.capture_start("pflog0")
+    assert host.run(["ping", "-c", "1", "10.0.2.2"]).status == 2
+    assert host.pflog_lines()[0].endswith(
+        "rule 0/0(match): block out on em0: 10.0.2.15 > 10.0.2.2: ICMP length 84"
+    )
+    assert host.capture_write("pflog0", tmp_path / "pflog.pcap") == 1
+    header = (tmp_path / "pflog.pcap").read_bytes()[20:24]
+    assert header == (117).to_bytes(4, "little")

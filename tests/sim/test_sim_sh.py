@@ -6,7 +6,7 @@ from tests.sim.simhost import Ok, Run
 
 
 def sh(run: Run, script: str) -> tuple[int, str]:
-    result = run.__call__("sh -c " + _quote(script))
+    result = run("sh -c " + _quote(script))
     return result.status, result.output
 
 

@@ -129,3 +129,22 @@ def test_detach_leaves_the_process_running(
     assert not status_path(tmp_path / "e.log").exists()
     ok("sleep 6")
     assert status_path(tmp_path / "e.log").read_text() == "0\n"
+
+
+def test_ping_without_count_is_paced_in_real_time(
+    host: SimulatedHost, tmp_path: Path
+) -> None:
+    process = host.start(["ping", "10.0.2.2"], log=tmp_path / "p.log")
+    lines: list[bytes] = []
+
+    def collect(data: bytes) -> None:
+        lines.extend(data.splitlines())
+        if len(lines) >= 3:
+            raise KeyboardInterrupt
+
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        process.follow(collect)
+    assert time.monotonic() - started >= 0.9
+    assert lines[0] == b"PING 10.0.2.2 (10.0.2.2): 56 data bytes"
+    assert lines[2].startswith(b"64 bytes from 10.0.2.2: icmp_seq=1 ttl=64 time=")

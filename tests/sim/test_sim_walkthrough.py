@@ -68,10 +68,10 @@ class StandInNat:
         return None
 
 
-def _with(packet: Packet, **changes: str) -> Packet:
+def _with(packet: Packet, src: str = "", dst: str = "") -> Packet:
     from dataclasses import replace
 
-    return replace(packet, **changes)
+    return replace(packet, src=src or packet.src, dst=dst or packet.dst)
 
 
 class Engine:
@@ -304,9 +304,8 @@ def test_vnet_walkthrough(engine: Engine) -> None:
 def test_vnet_container_reaches_the_host_and_ipnet_neighbours(engine: Engine) -> None:
     engine.network("kleene1", N2, "bridge", "10.4.6.1/24")
     engine.run("/sbin/ifconfig kleene1 inet 10.4.6.7/32 alias")
-    engine.run(
-        f"/usr/sbin/jail -c name={C2} path=/c2 ip4.addr=10.4.6.7 allow.raw_sockets persist"
-    )
+    params = "ip4.addr=10.4.6.7 allow.raw_sockets persist"
+    engine.run(f"/usr/sbin/jail -c name={C2} path=/c2 {params}")
     epair(engine)
     engine.run(vnet_argv(C3, "persist"))
 

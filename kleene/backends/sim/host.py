@@ -188,10 +188,15 @@ class SimulatedHost:
         with self.kernel() as rt:
             capture.start(rt, ifname)
 
-    def capture_write(self, ifname: str, path: Path) -> int:
+    def capture_write(self, ifname: str, path: Path | str) -> int:
         """Write the frames recorded on an interface as pcap; return how many."""
         with self.kernel() as rt:
             return capture.write(rt, ifname, Path(path))
+
+    def pflog_lines(self) -> list[str]:
+        """Return what pf logged, one ``klee sim pflog`` line a packet."""
+        with self.store.session() as world:
+            return capture.pflog_lines(world)
 
     def read_file(self, path: str) -> str | None:
         """Return a simulated file's text, or None when it is absent."""

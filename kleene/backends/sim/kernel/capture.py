@@ -4,7 +4,8 @@
 it follows the interface into a jail); the packet path calls ``record`` for
 every frame an interface sends or receives while it is captured, and
 ``log_pf`` for every packet a pf rule logs (kept in ``world.pflog`` and seen
-on ``pflog0``). ``write`` turns a capture into a pcap file through the
+on ``pflog0``). An unknown interface, or writing one that was never
+captured, is ``NotFound``. ``write`` turns a capture into a pcap file through the
 packets package (scapy writes it); ``pflog_lines`` gives ``klee sim pflog``'s
 lines.
 
@@ -21,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from kleene.backends.sim.kernel import interfaces
-from kleene.backends.sim.kernel.errno import Errno, KernelError
 from kleene.backends.sim.kernel.runtime import Runtime
 from kleene.backends.sim.world import IfKind, Interface, World
+from kleene.errors import NotFound
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +35,7 @@ def start(rt: Runtime, ifname: str) -> None:
     """Start (or restart) recording the frames of a host interface."""
     iface = interfaces.find(rt.world.host, ifname)
     if iface is None:
-        raise KernelError(Errno.ENXIO)
+        raise NotFound(f"interface {ifname} does not exist on the simulated host")
     rt.world.captures[str(iface.uid)] = []
     logger.info("capturing on %s", ifname)
 
@@ -74,7 +75,7 @@ def write(rt: Runtime, ifname: str, path: Path) -> int:
 
     iface = interfaces.find(rt.world.host, ifname)
     if iface is None or str(iface.uid) not in rt.world.captures:
-        raise KernelError(Errno.ENOENT)
+        raise NotFound(f"no capture was started on {ifname}")
     frames = [
         (moment / 1_000_000, from_json(item))
         for moment, item in rt.world.captures[str(iface.uid)]
