@@ -57,7 +57,7 @@ def plan(recorder: RecordingHost) -> list[list[str]]:
 
 def make(engine: Engine, driver: NetworkDriver, *cmd: str) -> str:
     request = containers.ContainerRequest(
-        image="FreeBSD", command=list(cmd), name="c", driver=driver
+        image="FreeBSD", command=list(cmd), name="box", driver=driver
     )
     return containers.create(engine, request).id
 
@@ -84,9 +84,9 @@ def test_ipnet_start_adds_aliases_then_starts_the_jail(
         ),
     )
     container_id = make(engine, NetworkDriver.IPNET, "true")
-    containers.connect(engine, "n", "c")
+    containers.connect(engine, "n", "box")
     recorder.commands.clear()
-    execution = lifecycle.start(engine, "c")
+    execution = lifecycle.start(engine, "box")
     execution.process.follow(lambda chunk: None)
     changes = plan(recorder)
     assert changes[:2] == [
@@ -107,11 +107,11 @@ def test_vnet_start_creates_a_tagged_epair_with_stable_macs(
         networks.network_request("n", NetworkType.BRIDGE, subnet="10.13.37.0/24"),
     )
     make(engine, NetworkDriver.VNET, "true")
-    containers.connect(engine, "n", "c")
+    containers.connect(engine, "n", "box")
     (endpoint,) = engine.store.endpoints()
     mac_a, mac_b = mac_pair(endpoint.id)
     recorder.commands.clear()
-    lifecycle.start(engine, "c").process.follow(lambda chunk: None)
+    lifecycle.start(engine, "box").process.follow(lambda chunk: None)
     assert plan(recorder)[:5] == [
         ["/sbin/ifconfig", "epair", "create"],
         ["/sbin/ifconfig", "epair0a", "ether", mac_a],
@@ -130,10 +130,10 @@ def test_stop_removes_the_jail_then_the_epair(
         networks.network_request("n", NetworkType.BRIDGE, subnet="10.13.37.0/24"),
     )
     container_id = make(engine, NetworkDriver.VNET, "sleep", "100")
-    containers.connect(engine, "n", "c")
-    lifecycle.start(engine, "c").process.detach()
+    containers.connect(engine, "n", "box")
+    lifecycle.start(engine, "box").process.detach()
     recorder.commands.clear()
-    lifecycle.stop(engine, "c")
+    lifecycle.stop(engine, "box")
     changes = [argv for argv in plan(recorder) if "-j" not in argv]
     assert changes[:3] == [
         ["/usr/sbin/jail", "-r", container_id],
@@ -154,10 +154,10 @@ def test_connect_running_ipnet_updates_the_jail(
         networks.network_request("b", NetworkType.LOOPBACK, subnet="10.2.0.0/24"),
     )
     container_id = make(engine, NetworkDriver.IPNET, "sleep", "100")
-    containers.connect(engine, "a", "c")
-    lifecycle.start(engine, "c").process.detach()
+    containers.connect(engine, "a", "box")
+    lifecycle.start(engine, "box").process.detach()
     recorder.commands.clear()
-    containers.connect(engine, "b", "c")
+    containers.connect(engine, "b", "box")
     changes = plan(recorder)
     assert changes == [
         ["/sbin/ifconfig", "kleene1", "inet", "10.2.0.1/32", "alias"],
@@ -165,7 +165,7 @@ def test_connect_running_ipnet_updates_the_jail(
         ["/usr/sbin/jail", "-m", f"name={container_id}", "ip4.addr=10.1.0.1,10.2.0.1"],
     ]
     recorder.commands.clear()
-    containers.disconnect(engine, "a", "c")
+    containers.disconnect(engine, "a", "box")
     assert plan(recorder) == [
         ["/usr/sbin/jls", "--libxo", "json", "-v", "-j", container_id],
         ["/usr/sbin/jail", "-m", f"name={container_id}", "ip4.addr=10.2.0.1"],
@@ -181,10 +181,10 @@ def test_disconnect_running_vnet_reclaims_and_destroys_the_epair(
         networks.network_request("n", NetworkType.BRIDGE, subnet="10.13.37.0/24"),
     )
     container_id = make(engine, NetworkDriver.VNET, "sleep", "100")
-    containers.connect(engine, "n", "c")
-    lifecycle.start(engine, "c").process.detach()
+    containers.connect(engine, "n", "box")
+    lifecycle.start(engine, "box").process.detach()
     recorder.commands.clear()
-    containers.disconnect(engine, "n", "c")
+    containers.disconnect(engine, "n", "box")
     assert plan(recorder) == [
         ["/sbin/ifconfig", "epair0b", "-vnet", container_id],
         ["/sbin/ifconfig", "kleene0", "deletem", "epair0a"],
@@ -196,9 +196,9 @@ def test_exec_into_a_running_container_uses_jexec(
     engine: Engine, recorder: RecordingHost
 ) -> None:
     container_id = make(engine, NetworkDriver.HOST, "sleep", "100")
-    lifecycle.start(engine, "c").process.detach()
+    lifecycle.start(engine, "box").process.detach()
     recorder.commands.clear()
-    execution = lifecycle.execute(engine, "c", ["echo", "hi"], env=["A=1"])
+    execution = lifecycle.execute(engine, "box", ["echo", "hi"], env=["A=1"])
     assert execution.process.follow(lambda chunk: None) == 0
     assert [
         "/usr/sbin/jexec", "-l", "-U", "root", container_id,

@@ -70,7 +70,7 @@ def changes(recorder: RecordingHost) -> list[list[str]]:
         argv
         for argv in recorder.argvs()
         if not (argv[0] == "/sbin/ifconfig" and tuple(argv[1:2]) in reads)
-        and not (argv[0] == "/usr/bin/netstat")
+        and argv[0] not in ("/usr/bin/netstat", "/usr/sbin/jls")
     ]
 
 

@@ -229,3 +229,11 @@ def test_remove_of_a_vnet_jail_with_daemons(ok: Ok) -> None:
     ok("jexec v sh /etc/rc")
     assert ok("jail -r v") == "Stopping cron.\nStopping syslogd.\n"
     assert ok("ifconfig epair0b").startswith("epair0b:")
+
+
+def test_the_command_gets_the_processes_stdin(
+    host: SimulatedHost, tmp_path: Path
+) -> None:
+    log = tmp_path / "e.log"
+    host.start(jail_argv("c1", command=("cat",)), log=log, stdin=b"typed\n")
+    assert log.read_text() == "typed\n"

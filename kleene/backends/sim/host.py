@@ -115,6 +115,7 @@ class SimulatedHost:
             advance_for(rt, proc.pid, Pacer())
             output = "".join(rt.memory.pop(key, []))
             if key in rt.statuses:
+                _forget_log(rt, key)
                 logger.debug("sim: %s exited %d", " ".join(words), rt.statuses[key])
                 return CommandResult(words, rt.statuses[key], output)
             log = self._run_log(rt, proc.pid, key, output)
@@ -231,6 +232,13 @@ class SimulatedHost:
         """Return a snapshot of the world (for tests and diagnostics)."""
         with self.store.session() as world:
             return world
+
+
+def _forget_log(rt: Runtime, key: str) -> None:
+    """Detach processes that outlive a run from its in-memory output."""
+    for record in rt.world.processes.values():
+        if record.log == key:
+            record.log = None
 
 
 def _check_exists(words: tuple[str, ...]) -> None:

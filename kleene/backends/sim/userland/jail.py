@@ -83,7 +83,11 @@ def _create(proc: Process, args: list[str]) -> Status:
     if request.devfs:
         mounts.mount_devfs(proc.world, _dev(request.path))
 
-    proc.record.state = {"steps": steps, "request": _request_state(request)}
+    proc.record.state = {
+        "steps": steps,
+        "request": _request_state(request),
+        "stdin": proc.stdin,
+    }
     status = _proceed(proc, proc.record.state)
     if status is None:
         proc.record.prog = PROG
@@ -130,9 +134,12 @@ def _run_step(proc: Process, state: dict[str, Any], step: list[Any]) -> Status:
     jid = HOST_JID if kind == "prestart" else int(state["jid"])
     argv = step[1] if kind == "command" else [SHELL, "-c", step[1]]
     env = list(CLEAN_ENV) if request["clean"] else list(proc.record.env)
+    stdin = state.pop("stdin", "") if kind == "command" else ""
     proc.flush()
     try:
-        child, status, _ = spawn(proc.rt, proc.record, argv, jid=jid, env=env)
+        child, status, _ = spawn(
+            proc.rt, proc.record, argv, jid=jid, env=env, stdin=stdin
+        )
     except CommandNotFound:
         proc.print(f"jail: exec {argv[0]}: No such file or directory")
         return 1
