@@ -216,8 +216,8 @@ def test_dry_run_records_changes_without_making_them(
     recorder = RecordingHost(sim, dry_run=True)
     config = Config(backend="sim", state_dir=tmp_path / "state")
     store = Store(config.state_dir)
-    networks.create(Engine(config, recorder, store),
-                    networks.network_request("n", NetworkType.BRIDGE, subnet="10.4.6.0/24"))  # fmt: skip
+    request = networks.network_request("n", NetworkType.BRIDGE, subnet="10.4.6.0/24")
+    networks.create(Engine(config, recorder, store), request)
     plan = recorder.plan()
     assert "+ /sbin/ifconfig bridge create name kleene0" in plan
     assert "+ /sbin/ifconfig kleene0 inet 10.4.6.1/24 alias" in plan

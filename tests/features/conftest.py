@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 import re
 import shlex
-import textwrap
 import subprocess
 import sys
+import textwrap
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -254,8 +254,10 @@ def _pattern(klee: Session, expected: str) -> re.Pattern[str]:
             pattern += f"(?P={name})"
         else:
             seen.add(name)
-            body = r"(?:[0-9a-f]{2}:){5}[0-9a-f]{2}" if name.startswith("MAC") else (
-                r"[0-9a-f]{12}"
+            body = (
+                r"(?:[0-9a-f]{2}:){5}[0-9a-f]{2}"
+                if name.startswith("MAC")
+                else (r"[0-9a-f]{12}")
             )
             pattern += f"(?P<{name}>{body})"
     return re.compile(pattern + re.escape(expected[position:]), re.S)
@@ -287,7 +289,8 @@ def output_line(klee: Session, number: int, text: str) -> None:
 
 @then("stderr is:")
 def stderr_is_lines(klee: Session, docstring: str) -> None:
-    assert klee.outcome().stderr == klee.fill(docstring) + "\n", klee.outcome().describe()
+    outcome = klee.outcome()
+    assert outcome.stderr == klee.fill(docstring) + "\n", outcome.describe()
 
 
 @then("the output is an empty line")
