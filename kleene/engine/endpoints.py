@@ -230,8 +230,10 @@ def _remove_from_jail(
 def _reclaim_epair(
     engine: Engine, container: Container, network: Network, endpoint: Endpoint
 ) -> None:
+    # Each step is skipped when done already, so a retry finishes a teardown.
     epair = endpoint.epair
-    engine.host.run(plans.ifconfig_reclaim(f"{epair}b", container.id)).check()
-    engine.host.run(plans.ifconfig_deletem(network.interface, f"{epair}a")).check()
-    engine.host.run(plans.ifconfig_destroy(f"{epair}a")).check()
+    if f"{epair}b" not in engine.view.interfaces():
+        engine.host.run(plans.ifconfig_reclaim(f"{epair}b", container.id)).check()
+        engine.view.invalidate()
+    drivers.release_epair(engine, endpoint, network, engine.view.interfaces())
     engine.view.invalidate()
