@@ -204,3 +204,84 @@ def test_exec_into_a_running_container_uses_jexec(
         "/usr/sbin/jexec", "-l", "-U", "root", container_id,
         "/usr/bin/env", "A=1", "echo", "hi",
     ] in plan(recorder)  # fmt: skip
+
+
+def test_connect_and_disconnect_of_a_stopped_container_change_only_pf(
+    engine: Engine, recorder: RecordingHost
+) -> None:
+    networks.create(
+        engine,
+        networks.network_request("n", NetworkType.BRIDGE, subnet="10.13.37.0/24"),
+    )
+    make(engine, NetworkDriver.VNET)
+    recorder.commands.clear()
+    containers.connect(engine, "n", "box")
+    assert plan(recorder) == []
+    assert ["/sbin/pfctl", "-n", "-f", "-"] not in recorder.argvs()  # same ruleset
+    containers.disconnect(engine, "n", "box")
+    assert plan(recorder) == []
+
+
+@pytest.mark.parametrize(
+    ("driver", "params"),
+    [
+        (NetworkDriver.HOST, ["ip4=inherit", "ip6=inherit"]),
+        (NetworkDriver.DISABLED, ["ip4=disable", "ip6=disable"]),
+    ],
+)
+def test_host_and_disabled_start_is_the_jail_alone(
+    engine: Engine, recorder: RecordingHost, driver: NetworkDriver, params: list[str]
+) -> None:
+    container_id = make(engine, driver, "true")
+    recorder.commands.clear()
+    lifecycle.start(engine, "box").process.follow(lambda chunk: None)
+    changes = [argv for argv in plan(recorder) if "-j" not in argv]
+    assert changes[0][:6] == [
+        "/usr/sbin/jail", "-c", f"path=/zroot/kleene/container/{container_id}",
+        f"name={container_id}", *params,
+    ]  # fmt: skip
+    # The jail ended with its command; devfs is still mounted until cleanup.
+    assert changes[1:] == [
+        ["/sbin/umount", f"/zroot/kleene/container/{container_id}/dev"]
+    ]
+
+
+def test_ipnet_stop_removes_the_jail_then_its_aliases(
+    engine: Engine, recorder: RecordingHost
+) -> None:
+    networks.create(
+        engine,
+        networks.network_request("n", NetworkType.LOOPBACK, subnet="10.1.0.0/24"),
+    )
+    container_id = make(engine, NetworkDriver.IPNET, "sleep", "100")
+    containers.connect(engine, "n", "box")
+    lifecycle.start(engine, "box").process.detach()
+    recorder.commands.clear()
+    lifecycle.stop(engine, "box")
+    changes = [argv for argv in plan(recorder) if "-j" not in argv]
+    assert changes == [
+        ["/usr/sbin/jail", "-r", container_id],
+        ["/sbin/ifconfig", "kleene0", "inet", "10.1.0.1", "-alias"],
+    ]
+
+
+def test_pf_is_checked_on_stdin_written_then_loaded(
+    engine: Engine, recorder: RecordingHost
+) -> None:
+    networks.create(engine, networks.network_request("n", NetworkType.LOOPBACK))
+    loads = [c for c in recorder.commands if c.argv[0] == "/sbin/pfctl"]
+    check, load = loads[-2:]
+    assert check.argv == ("/sbin/pfctl", "-n", "-f", "-")
+    assert check.stdin == recorder.read_file("/etc/pf.conf")
+    assert load.argv == ("/sbin/pfctl", "-f", "/etc/pf.conf")
+
+
+def test_remove_of_a_stopped_container_destroys_its_dataset(
+    engine: Engine, recorder: RecordingHost
+) -> None:
+    container_id = make(engine, NetworkDriver.HOST)
+    recorder.commands.clear()
+    containers.remove(engine, "box")
+    assert plan(recorder) == [
+        ["/sbin/zfs", "destroy", "-rf", f"zroot/kleene/container/{container_id}"]
+    ]

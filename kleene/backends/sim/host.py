@@ -22,6 +22,7 @@ fail without touching the world: exit 1, ``sim: injected failure: <argv>``.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Iterator, Sequence
@@ -229,9 +230,9 @@ class SimulatedHost:
         return True
 
     def world(self) -> World:
-        """Return a snapshot of the world (for tests and diagnostics)."""
+        """Return a copy of the world as it is now (for tests and diagnostics)."""
         with self.store.session() as world:
-            return world
+            return World.from_dict(json.loads(json.dumps(world.to_dict())))
 
 
 def _forget_log(rt: Runtime, key: str) -> None:
