@@ -84,7 +84,8 @@ def walk(tmp_path: Path, setup: Setup, operation: Operation) -> list[Engine]:
 
 def test_vnet_start_failure_leaks_nothing(tmp_path: Path) -> None:
     def start(engine: Engine) -> object:
-        return lifecycle.start(engine, "vbox").process.detach()
+        lifecycle.start(engine, "vbox").process.detach()
+        return None
 
     for step, engine in enumerate(walk(tmp_path, vnet_setup, start), 1):
         (container,) = engine.store.containers()
