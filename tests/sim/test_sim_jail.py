@@ -237,3 +237,10 @@ def test_the_command_gets_the_processes_stdin(
     log = tmp_path / "e.log"
     host.start(jail_argv("c1", command=("cat",)), log=log, stdin=b"typed\n")
     assert log.read_text() == "typed\n"
+
+
+def test_poststart_runs_on_the_host_after_the_command(
+    host: SimulatedHost, tmp_path: Path
+) -> None:
+    argv = jail_argv("c1", "exec.poststart=hostname", command=("hostname",))
+    assert follow(host, argv, tmp_path / "e.log") == (0, "c1\nfreebsd\n")

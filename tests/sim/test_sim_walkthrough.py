@@ -2,9 +2,9 @@
 
 The tests play the engine: they send the argv of reference/freebsd-plans.md
 for each step (prerequisites, network create, container start and stop) and
-check the transcripts that SPEC shows, byte for byte. pf evaluation is not
-plugged in yet, so a minimal stateful NAT on em0 stands in for kleene's
-``nat`` rule where a step needs it (``host freebsd.org`` from an ipnet jail).
+check the transcripts that SPEC shows, byte for byte. A two-line ruleset
+loaded with ``pfctl -f -`` stands in for kleene's rendered pf.conf: the
+``nat`` that ``host freebsd.org`` from an ipnet jail needs, and pass.
 """
 
 from __future__ import annotations
@@ -16,10 +16,6 @@ from pathlib import Path
 import pytest
 
 from kleene.backends.sim import SimulatedHost
-from kleene.backends.sim.kernel import pfhook
-from kleene.backends.sim.kernel.pfhook import Action, Direction, Verdict
-from kleene.backends.sim.packets import ICMP, TCP, UDP, Packet
-from kleene.backends.sim.world import Stack, World
 from tests.sim.simhost import exec_argv, follow, jail_argv, listing
 
 N, N2 = "3f2a9c0d1e7b", "7d1c2b3a4f5e"
@@ -39,39 +35,9 @@ PREREQUISITES = [
 ]
 
 
-class StandInNat:
-    """Translate private sources leaving em0 to 10.0.2.15, and answers back."""
-
-    def __init__(self) -> None:
-        self.states: dict[tuple[str, int], str] = {}
-
-    def __call__(
-        self, world: World, stack: Stack, ifname: str, way: Direction, packet: Packet
-    ) -> Verdict:
-        key = self._key(packet, way)
-        if stack.name != "host" or ifname != "em0" or key is None:
-            return Verdict(Action.PASS, packet)
-        if way is Direction.OUT and not packet.src.startswith("10.0.2."):
-            self.states[key] = packet.src
-            packet = _with(packet, src="10.0.2.15")
-        elif way is Direction.IN and key in self.states:
-            packet = _with(packet, dst=self.states[key])
-        return Verdict(Action.PASS, packet)
-
-    def _key(self, packet: Packet, way: Direction) -> tuple[str, int] | None:
-        inner = packet.payload
-        if isinstance(inner, UDP | TCP):
-            port = inner.sport if way is Direction.OUT else inner.dport
-            return (type(inner).__name__, port)
-        if isinstance(inner, ICMP):
-            return ("ICMP", inner.id)
-        return None
-
-
-def _with(packet: Packet, src: str = "", dst: str = "") -> Packet:
-    from dataclasses import replace
-
-    return replace(packet, src=src or packet.src, dst=dst or packet.dst)
+NAT_RULES = (
+    "nat on em0 inet from { 10.2.3.0/24, 10.4.6.0/24 } to any -> (em0)\npass all\n"
+)
 
 
 class Engine:
@@ -121,15 +87,18 @@ class Engine:
             self.run(f"/sbin/umount {node}")
 
 
-@pytest.fixture
-def engine(
-    host: SimulatedHost, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Engine:
-    monkeypatch.setattr(pfhook, "pf_filter", StandInNat())
-    engine = Engine(host, tmp_path)
+def prepared(host: SimulatedHost, state: Path) -> Engine:
+    """Return an engine on a host with the prerequisites done and NAT loaded."""
+    engine = Engine(host, state)
     for command in PREREQUISITES:
         engine.run(command)
+    host.run(["/sbin/pfctl", "-f", "-"], NAT_RULES).check()
     return engine
+
+
+@pytest.fixture
+def engine(host: SimulatedHost, tmp_path: Path) -> Engine:
+    return prepared(host, tmp_path)
 
 
 IPNET_IFCONFIG = f"""\
@@ -326,16 +295,10 @@ def test_vnet_container_reaches_the_host_and_ipnet_neighbours(engine: Engine) ->
     assert "ttl=62" in engine.run(exec_argv(C3, "ping", "-c", "1", "1.1.1.1"))
 
 
-def test_the_walkthrough_replays_byte_for_byte(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_walkthrough_replays_byte_for_byte(tmp_path: Path) -> None:
     transcripts = []
     for name in ("first", "second"):
-        monkeypatch.setattr(pfhook, "pf_filter", StandInNat())
-        host = SimulatedHost(tmp_path / name)
-        engine = Engine(host, tmp_path / name)
-        for command in PREREQUISITES:
-            engine.run(command)
+        engine = prepared(SimulatedHost(tmp_path / name), tmp_path / name)
         engine.network("kleene1", N2, "bridge", "10.4.6.1/24")
         transcripts.append(engine.run("/sbin/ifconfig kleene1"))
         engine.run("ifconfig lo create name kleene0")

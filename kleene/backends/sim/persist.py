@@ -5,9 +5,10 @@ Every access is one *session*: take the exclusive ``flock`` on
 ``(mtime_ns, size, inode)`` stamp has not changed since it last read or
 wrote it), let the caller read or change it, and, if its compact JSON text
 changed, bump its ``generation`` and replace the file atomically (write a
-temporary file, then ``os.replace``). So separate ``klee`` processes see one
-machine. ``stamp()`` lets a follower notice that another invocation changed
-the world without reading it.
+temporary file, then ``os.replace``); the generation is written first and
+left out of the comparison, so the text is encoded once. So separate
+``klee`` processes see one machine. ``stamp()`` lets a follower notice that
+another invocation changed the world without reading it.
 
 A missing file means a fresh world, built from the seed and profile given to
 ``WorldStore`` and saved at once. A file of another version is a
@@ -20,6 +21,7 @@ import fcntl
 import json
 import logging
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,6 +34,7 @@ from kleene.errors import StateError
 logger = logging.getLogger(__name__)
 
 Stamp = tuple[int, int, int]
+_GENERATION = re.compile(r'\{"generation":\d+,')
 
 
 class WorldStore:
@@ -64,9 +67,10 @@ class WorldStore:
             except BaseException:
                 self._forget()
                 raise
-            if _encode(world) != before:
+            body = _body(world)
+            if body != before:
                 world.generation += 1
-                self._write(world)
+                self._write(world, body)
 
     def reset(self) -> World:
         """Replace the world with a fresh one and return it."""
@@ -107,7 +111,7 @@ class WorldStore:
                 f"simulated host state {self.path} is unreadable ({exc!r}); "
                 "run 'klee sim reset'"
             ) from exc
-        self._world, self._stamp, self._text = world, stamp, text
+        self._world, self._stamp, self._text = world, stamp, _strip_generation(text)
         return world
 
     def stamp(self) -> Stamp | None:
@@ -131,12 +135,13 @@ class WorldStore:
             )
         return data, text
 
-    def _write(self, world: World) -> None:
+    def _write(self, world: World, body: str | None = None) -> None:
         temporary = self.path.with_name(f".world.json.{os.getpid()}.tmp")
-        text = _encode(world)
+        body = _body(world) if body is None else body
+        text = f'{{"generation":{world.generation},{body[1:]}'
         temporary.write_text(text + "\n", encoding="utf-8")
         os.replace(temporary, self.path)
-        self._world, self._stamp, self._text = world, self._stat(), text
+        self._world, self._stamp, self._text = world, self._stat(), body
 
     def _stat(self) -> Stamp | None:
         try:
@@ -151,6 +156,14 @@ class WorldStore:
         self._text = ""
 
 
-def _encode(world: World) -> str:
-    """Return the world's compact JSON text."""
-    return json.dumps(world.to_dict(), separators=(",", ":"))
+def _body(world: World) -> str:
+    """Return the world's compact JSON text without its generation."""
+    data = world.to_dict()
+    del data["generation"]
+    return json.dumps(data, separators=(",", ":"))
+
+
+def _strip_generation(text: str) -> str:
+    """Return a world file's text without its leading generation member."""
+    match = _GENERATION.match(text)
+    return "{" + text[match.end() :] if match else text

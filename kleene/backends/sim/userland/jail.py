@@ -3,9 +3,11 @@
 ``jail -c`` works in FreeBSD's order: mount devfs (``mount.devfs``), run each
 ``exec.prestart`` on the host, create the jail (held while jail(8) works on
 it), move the ``vnet.interface``s in, run each ``exec.start`` in the jail,
-then the ``command``; the jail is then released, so it lives as long as it
-has processes. ``exec.*`` strings run as ``/bin/sh -c STRING``; the command
-words run as they are. Output is the process output. A step that fails
+then the ``command``, then each ``exec.poststart`` on the host (the
+simulation runs them once the command has ended, not once it has started);
+the jail is then released, so it lives as long as it has processes.
+``exec.*`` strings run as ``/bin/sh -c STRING``; the command words run as
+they are. Output is the process output. A step that fails
 prints ``jail: <command>: failed`` and jail(8) exits 1 (a failing prestart or
 start also undoes the jail). A step that waits makes jail(8) wait: its state
 holds the remaining steps, and ``on_child`` goes on.
@@ -79,6 +81,8 @@ def _create(proc: Process, args: list[str]) -> Status:
     steps += [["start", command] for command in request.execs.get("exec.start", [])]
     if request.command:
         steps.append(["command", request.command])
+    poststart = request.execs.get("exec.poststart", [])
+    steps += [["poststart", command] for command in poststart]
     steps.append(["release"])
     if request.devfs:
         mounts.mount_devfs(proc.world, _dev(request.path))
@@ -131,7 +135,7 @@ def _proceed(proc: Process, state: dict[str, Any]) -> Status:
 def _run_step(proc: Process, state: dict[str, Any], step: list[Any]) -> Status:
     kind = step[0]
     request = state["request"]
-    jid = HOST_JID if kind == "prestart" else int(state["jid"])
+    jid = HOST_JID if kind in ("prestart", "poststart") else int(state["jid"])
     argv = step[1] if kind == "command" else [SHELL, "-c", step[1]]
     env = list(CLEAN_ENV) if request["clean"] else list(proc.record.env)
     stdin = state.pop("stdin", "") if kind == "command" else ""

@@ -10,12 +10,15 @@ No such file or directory``; both exit 1.
 from __future__ import annotations
 
 import getopt
+import logging
 
 from kleene.backends.sim.kernel import jails
 from kleene.backends.sim.kernel.runtime import Status
 from kleene.backends.sim.userland.execute import CLEAN_ENV, run_program
 from kleene.backends.sim.userland.process import Process, Usage
 from kleene.errors import CommandNotFound
+
+logger = logging.getLogger(__name__)
 
 USAGE = "usage: jexec [-l] [-u username | -U username] jail [command ...]"
 
@@ -35,6 +38,7 @@ def main(proc: Process, args: list[str]) -> Status:
 
     record = proc.record
     record.jid, record.stack = jail.jid, jail.stack
+    logger.debug("process %d attached to jail %d (%s)", record.pid, jail.jid, jail.name)
     for option, value in options:
         if option in ("-u", "-U"):
             record.user = value

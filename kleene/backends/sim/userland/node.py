@@ -7,6 +7,7 @@ a connection when the peer does, and never exits.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from kleene.backends.sim.kernel import sockets
@@ -15,6 +16,8 @@ from kleene.backends.sim.kernel.runtime import Runtime, Status
 from kleene.backends.sim.records import ProcRecord, Proto, Socket
 from kleene.backends.sim.userland.execute import Waiting
 from kleene.backends.sim.userland.process import Process, Usage
+
+logger = logging.getLogger(__name__)
 
 USAGE = "usage: node src/index.js"
 PROG = "node"
@@ -32,6 +35,7 @@ def main(proc: Process, args: list[str]) -> Status:
         proc.fail(f"Error: listen {exc.text} :::{PORT}")
     proc.print(f"Listening on port {PORT}")
     proc.record.prog = PROG
+    logger.info("web application %d listening on port %d", proc.record.pid, PORT)
     return None
 
 
