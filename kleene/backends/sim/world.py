@@ -27,7 +27,10 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kleene.backends.sim.pf.states import StateTable
 
 from kleene.backends.sim.records import Jail, Mount, ProcRecord, Socket, Timer
 
@@ -155,11 +158,12 @@ class StaticRoute:
 
 @dataclass
 class PfState:
-    """pf in one stack: enabled or not, since when, and the loaded ruleset."""
+    """pf in one stack: enabled or not, since when, the ruleset and its states."""
 
     enabled: bool = False
     since_us: int | None = None
     ruleset: str | None = None
+    states: StateTable = field(default_factory=lambda: _state_table())
 
     def to_dict(self) -> dict[str, Any]:
         """Return the pf state as a JSON-ready dict."""
@@ -167,6 +171,7 @@ class PfState:
             "enabled": self.enabled,
             "since_us": self.since_us,
             "ruleset": self.ruleset,
+            "states": self.states.to_dict(),
         }
 
     @classmethod
@@ -176,7 +181,14 @@ class PfState:
             enabled=data.get("enabled", False),
             since_us=data.get("since_us"),
             ruleset=data.get("ruleset"),
+            states=_state_table(data.get("states", {})),
         )
+
+
+def _state_table(data: dict[str, Any] | None = None) -> StateTable:
+    from kleene.backends.sim.pf.states import StateTable
+
+    return StateTable.from_dict(data or {})
 
 
 @dataclass

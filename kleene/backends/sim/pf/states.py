@@ -229,6 +229,11 @@ class StateTable:
         while len(self.states) >= self.limit:
             self.remove(min(self.states.values(), key=lambda s: s.expires_us))
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, StateTable) and self.to_dict() == other.to_dict()
+
+    __hash__ = None  # type: ignore[assignment]
+
     def to_dict(self) -> dict[str, Any]:
         """Return the table as JSON-ready data."""
         return {
