@@ -49,6 +49,7 @@ PROGRAMS = {
     "netstat": Program(netstat.main, netstat.USAGE),
     "sysctl": Program(sysctl.main, sysctl.USAGE),
     "kldload": Program(kldload.main, kldload.USAGE),
+    "kldstat": Program(kldload.kldstat, kldload.KLDSTAT_USAGE),
     "pfctl": Program(pfctl.main, pfctl.USAGE),
     "cat": Program(misc.cat, misc.CAT_USAGE),
     "echo": Program(misc.echo, misc.NO_USAGE),
