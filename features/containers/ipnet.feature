@@ -93,18 +93,23 @@ Feature: ipnet containers share the host stack with their own addresses
 
       <E5> has exited with exit-code 71
       """
-    When I run "klee exec -d one nc -l 4000"
-    Then the output matches:
-      """
-      created execution instance <E6>
-      """
-    When I run "klee exec two /bin/sh -c "echo testing | nc -N -vv 10.2.3.1 4000""
+    When I start "klee exec one nc -l 4000" in the background
+    And I wait until the background command prints "created execution instance"
+    And I run "klee exec two /bin/sh -c "echo testing | nc -N -vv 10.2.3.1 4000""
     Then the output matches:
       """
       created execution instance <E7>
       Connection to 10.2.3.1 4000 port [tcp/*] succeeded!
 
       <E7> has exited with exit-code 0
+      """
+    When the background command has ended
+    Then the output matches:
+      """
+      created execution instance <E6>
+      testing
+
+      <E6> has exited with exit-code 0
       """
     When I run "klee stop one two"
     Then the output is:

@@ -15,6 +15,7 @@ import shlex
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ class Session:
     background: list[tuple[tuple[str, ...], subprocess.Popen[str]]] = field(
         default_factory=list
     )
+    background_output: list[Collector] = field(default_factory=list)
 
     def fill(self, text: str) -> str:
         """Substitute remembered placeholders."""
@@ -328,6 +330,36 @@ def start_in_background(klee: Session, command: str) -> None:
         text=True,
     )
     klee.background.append((tuple(words[1:]), process))
+    klee.background_output.append(Collector(process))
+
+
+class Collector:
+    """Collect a background process's stdout as it comes."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.chunks: list[str] = []
+        assert process.stdout is not None
+        self.thread = threading.Thread(
+            target=self._read, args=(process.stdout,), daemon=True
+        )
+        self.thread.start()
+
+    def _read(self, stream: Any) -> None:
+        for line in stream:
+            self.chunks.append(line)
+
+    def text(self) -> str:
+        return "".join(self.chunks)
+
+
+@when(parsers.parse('I wait until the background command prints "{text}"'))
+def wait_for_background(klee: Session, text: str) -> None:
+    """Wait until the newest background command has printed text."""
+    collector = klee.background_output[-1]
+    deadline = time.monotonic() + 30
+    while klee.fill(text) not in collector.text():
+        assert time.monotonic() < deadline, collector.text()
+        time.sleep(0.05)
 
 
 @given(parsers.parse('I waited until "{command}" prints "{text}"'))
@@ -347,5 +379,8 @@ def wait_until_prints(klee: Session, command: str, text: str) -> None:
 def background_ended(klee: Session) -> None:
     """Wait for the oldest background command; its outcome is the last one."""
     args, process = klee.background.pop(0)
-    stdout, stderr = process.communicate(timeout=60)
-    klee.last = Outcome(args, process.returncode, stdout, stderr)
+    collector = klee.background_output.pop(0)
+    process.wait(timeout=60)
+    collector.thread.join(timeout=10)
+    stderr = process.stderr.read() if process.stderr is not None else ""
+    klee.last = Outcome(args, process.returncode, collector.text(), stderr)
