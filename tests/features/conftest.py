@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import signal
 import subprocess
 import sys
 import textwrap
@@ -75,6 +76,7 @@ def klee(
     monkeypatch.setenv("KLEENE_STATE_DIR", str(state_dir))
     monkeypatch.setenv("KLEENE_CONFIG", str(config))
     session = Session(backend, state_dir)
+    session.values["STATE"] = str(state_dir)
     yield session
     for _, process in session.background:
         process.kill()
@@ -373,6 +375,12 @@ def wait_until_prints(klee: Session, command: str, text: str) -> None:
             return
         assert time.monotonic() < deadline, klee.outcome().describe()
         time.sleep(0.1)
+
+
+@when("I interrupt the background command")
+def interrupt_background(klee: Session) -> None:
+    """Press Ctrl-C in the second terminal."""
+    klee.background[0][1].send_signal(signal.SIGINT)
 
 
 @when("the background command has ended")
