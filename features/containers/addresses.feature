@@ -78,3 +78,42 @@ Feature: Addresses are allocated lowest first and requested ones are checked
     And I run "klee create --name delta -n testnet FreeBSD"
     And I run "klee isc delta"
     Then the JSON output has "container_endpoints.0.ip_address" equal to "10.13.37.2"
+
+  Scenario: A web application's address is freed and handed out again
+    Given I ran "klee network create --subnet 10.13.37.0/24 testnet"
+    When I run "klee run -n testnet -d webapp"
+    Then the output matches:
+      """
+      <C1>
+      created execution instance <E1>
+      """
+    When I run "klee host jls"
+    Then the output matches:
+      """
+         JID  IP Address      Hostname                      Path
+           1  10.13.37.1      <C1>                  /zroot/kleene/container/<C1>
+      """
+    When I run "klee host nc -v -z -w 2 10.13.37.1 3000"
+    Then it succeeds
+    When I run "klee run -n testnet -d webapp"
+    Then the output matches:
+      """
+      <C2>
+      created execution instance <E2>
+      """
+    When I run "klee isc <C2>"
+    Then the JSON output has "container_endpoints.0.ip_address" equal to "10.13.37.2"
+    When I run "klee stop <C1>"
+    Then the output is "<C1>"
+    When I run "klee rmc <C1>"
+    Then the output is "<C1>"
+    When I run "klee rmc -f <C2>"
+    Then the output is "<C2>"
+    When I run "klee run -n testnet -d webapp"
+    Then the output matches:
+      """
+      <C3>
+      created execution instance <E3>
+      """
+    When I run "klee isc <C3>"
+    Then the JSON output has "container_endpoints.0.ip_address" equal to "10.13.37.1"
