@@ -107,3 +107,13 @@ Feature: NAT, isolation and internal networks
     Then it succeeds
     When I run "klee run -l ipnet -n b FreeBSD nc -z -v -w 2 10.13.37.1 4000"
     Then it succeeds
+
+  Scenario: An icc-off bridge isolates its containers but they still go out through the gateway
+    Given I ran "klee network create -t bridge --no-icc --subnet 10.13.37.0/24 n"
+    And I ran "klee run -d -l vnet -n n --name srv FreeBSD nc -l 4000"
+    When I run "klee run -l vnet -n n FreeBSD nc -N -v -w 2 10.13.37.2 4000"
+    Then the exit status is 1
+    And the output contains "nc: connect to 10.13.37.2 port 4000 (tcp) failed: Operation timed out"
+    When I run "klee run -l vnet -n n FreeBSD /usr/bin/host -t A freebsd.org 1.1.1.1"
+    Then it succeeds
+    And the output contains "freebsd.org has address 96.47.72.84"

@@ -99,3 +99,21 @@ Feature: Published ports
     Then it succeeds
     When I run "klee host cat /etc/pf.conf"
     Then the output contains "pass quick on $kleenet_network_interfaces inet proto udp from any to 10.13.37.1 port 53"
+
+  @sim
+  Scenario: A published UDP port is reachable from outside and from another network
+    Given I ran "klee network create --subnet 10.13.38.0/24 othernet"
+    When I start "klee run -l ipnet -n testnet -p 5353:53/udp --name dns FreeBSD nc -u -l 53" in the background
+    And I wait until the background command prints "created execution instance"
+    And I run "klee sim outside -i nc -u -N -w 1 10.0.2.15 5353" and answer "from outside"
+    Then it succeeds
+    When I run "klee run -l ipnet -n othernet FreeBSD /bin/sh -c "echo from othernet | nc -u -N -w 1 10.13.37.1 53""
+    Then it succeeds
+    When I wait until the background command prints "from othernet"
+    And I interrupt the background command
+    And the background command has ended
+    Then the output includes:
+      """
+      from outside
+      from othernet
+      """

@@ -35,3 +35,13 @@ Feature: A custom firewall template keeps the user's own rules
     When I run "klee network create n"
     Then the exit status is 1
     And stderr contains "must contain <%= kleene_macros %>, <%= kleene_translation %> and <%= kleene_filtering %> once each, in this order"
+
+  @sim
+  Scenario: The user's rules are enforced
+    Given I ran "klee network create --subnet 10.23.45.0/24 testnet"
+    When I run "klee sim outside nc -v -z -w 2 10.0.2.15 22"
+    Then the output is "nc: connect to 10.0.2.15 port 22 (tcp) failed: Connection refused"
+    When I run "klee sim outside nc -v -z -w 2 10.0.2.15 80"
+    Then the output is "nc: connect to 10.0.2.15 port 80 (tcp) failed: Operation timed out"
+    When I run "klee sim pflog"
+    Then the output contains "block in on em0: 10.0.2.2.49153 > 10.0.2.15.80: TCP length 40"

@@ -170,3 +170,28 @@ Feature: Creating and listing networks
     Then the output contains "kleenet_<N>_interface="kleene0""
     And the output contains "nat on $kleenet_<N>_nat_if from ($kleenet_<N>_interface:network) to any -> ($kleenet_<N>_nat_if)"
     And the output contains "block in log from any to $kleenet_<N>_subnet"
+
+  @sim
+  Scenario: Without a default route a network is created without NAT
+    Given I ran "klee host route delete default"
+    When I run "klee network create --subnet 10.13.37.0/24 n"
+    Then the output is an id
+    And stderr is "warning: no host gateway detected; network 'n' is created without NAT"
+    When I run "klee isn n"
+    Then the JSON output has "network.nat" equal to ""
+    When I run "klee host cat /etc/pf.conf"
+    Then the output does not contain "kleenet_host_gw_if"
+
+  Scenario: A dry run prints the plan and changes nothing
+    Given I ran "klee network create n"
+    When I run "klee --dry-run network create -t bridge --subnet 10.99.0.0/24 dry"
+    Then it succeeds
+    And the output contains "+ /sbin/ifconfig bridge create name kleene1"
+    And the output contains "+ /sbin/ifconfig kleene1 inet 10.99.0.1/24 alias"
+    And the output contains "+ /sbin/pfctl -n -f - <<EOF"
+    And the output contains "+ /sbin/pfctl -f /etc/pf.conf"
+    And the output does not contain "sysctl net.link.bridge.pfil_bridge=1"
+    When I run "klee network ls -q"
+    Then the output has 1 lines
+    When I run "klee host ifconfig kleene1"
+    Then the exit status is 1

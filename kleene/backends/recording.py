@@ -111,7 +111,9 @@ class RecordingHost:
             oid, _, value = args[-1].partition("=")
             self._sysctls[oid] = value
         if program == "kldload" and args[-1] == "if_bridge":
-            self._sysctls.setdefault(BRIDGE_FILTER, "0")
+            # Loading if_bridge creates the bridge filter switch, off.
+            if not self.inner.run(["/sbin/sysctl", "-n", BRIDGE_FILTER]).ok:
+                self._sysctls.setdefault(BRIDGE_FILTER, "0")
         if args[:2] in (["lo", "create"], ["bridge", "create"]) and "name" in args:
             return args[args.index("name") + 1] + "\n"
         if args == ["epair", "create"]:

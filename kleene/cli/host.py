@@ -13,7 +13,11 @@ if TYPE_CHECKING:
 from kleene.cli.common import reports_errors, session
 from kleene.errors import KleeneError, ValidationError
 
-PASS_THROUGH = {"allow_extra_args": True, "ignore_unknown_options": True}
+PASS_THROUGH = {
+    "allow_extra_args": True,
+    "ignore_unknown_options": True,
+    "allow_interspersed_args": False,
+}
 
 sim_app = typer.Typer(
     help="Manage the simulated host",
@@ -59,9 +63,14 @@ def outside(
     command: Annotated[
         list[str], typer.Argument(metavar="COMMAND [ARG]...", help="ping, nc or host.")
     ],
+    interactive: Annotated[
+        bool,
+        typer.Option("--interactive", "-i", help="Forward stdin to the command."),
+    ] = False,
 ) -> None:
     """Run ping, nc or host on the outside machine 10.0.2.2."""
-    result = simulated(ctx).run_outside(command)
+    stdin = sys.stdin.read() if interactive else ""
+    result = simulated(ctx).run_outside(command, stdin)
     sys.stdout.write(result.output)
     sys.stdout.flush()
     raise typer.Exit(result.status)

@@ -96,13 +96,13 @@ class SimulatedHost:
             return CommandResult(words, 1, output)
         return self._run(words, stdin or "", HOST_STACK)
 
-    def run_outside(self, argv: Sequence[str]) -> CommandResult:
+    def run_outside(self, argv: Sequence[str], stdin: str = "") -> CommandResult:
         """Run ``ping``, ``nc`` or ``host`` on the outside machine 10.0.2.2."""
         words = tuple(argv)
         name = registry.program_name(words[0]) if words else ""
         if name not in OUTSIDE_PROGRAMS:
             raise CommandNotFound(name)
-        return self._run(words, "", OUTSIDE_STACK)
+        return self._run(words, stdin, OUTSIDE_STACK)
 
     def _run(self, words: tuple[str, ...], stdin: str, stack: str) -> CommandResult:
         _check_exists(words)
