@@ -110,15 +110,18 @@ class RecordingHost:
         if program == "sysctl" and "=" in args[-1]:
             oid, _, value = args[-1].partition("=")
             self._sysctls[oid] = value
-        if program == "kldload" and args[-1] == "if_bridge":
+        loads_bridge = program == "kldload" and args[-1] == "if_bridge"
+        if loads_bridge and not self._reads_ok(["/sbin/sysctl", "-n", BRIDGE_FILTER]):
             # Loading if_bridge creates the bridge filter switch, off.
-            if not self.inner.run(["/sbin/sysctl", "-n", BRIDGE_FILTER]).ok:
-                self._sysctls.setdefault(BRIDGE_FILTER, "0")
+            self._sysctls.setdefault(BRIDGE_FILTER, "0")
         if args[:2] in (["lo", "create"], ["bridge", "create"]) and "name" in args:
             return args[args.index("name") + 1] + "\n"
         if args == ["epair", "create"]:
             return f"epair{self._next_epair()}a\n"
         return ""
+
+    def _reads_ok(self, argv: list[str]) -> bool:
+        return self.inner.run(argv).ok
 
     def _next_epair(self) -> int:
         if self._epairs == 0:
