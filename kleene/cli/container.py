@@ -61,9 +61,11 @@ InteractiveOption = Annotated[
     bool, typer.Option("--interactive", "-i", help="Forward stdin to the process.")
 ]
 TtyOption = Annotated[bool, typer.Option("--tty", "-t", help="Allocate a pseudo-TTY.")]
-ImageArgument = Annotated[str, typer.Argument(help="Image NAME[:TAG] or id.")]
+ImageArgument = Annotated[
+    str, typer.Argument(metavar="IMAGE", help="Image NAME[:TAG] or id.")
+]
 CommandArgument = Annotated[
-    list[str] | None, typer.Argument(metavar="[COMMAND]...", help="Command to run.")
+    list[str] | None, typer.Argument(metavar="COMMAND", help="Command to run.")
 ]
 
 
@@ -229,7 +231,9 @@ def _attend(engine: Engine, execution: Execution, *, detach: bool) -> None:
 
 
 ContainersArgument = Annotated[list[str], typer.Argument(metavar="CONTAINER...")]
-ContainerArgument = Annotated[str, typer.Argument(help="Container name, id or prefix.")]
+ContainerArgument = Annotated[
+    str, typer.Argument(metavar="CONTAINER", help="Container name, id or prefix.")
+]
 
 
 @app.command("start")

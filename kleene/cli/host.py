@@ -87,7 +87,9 @@ def pflog(ctx: typer.Context) -> None:
 @reports_errors
 def capture(
     ctx: typer.Context,
-    interface: Annotated[str, typer.Argument(help="Interface, e.g. em0 or pflog0.")],
+    interface: Annotated[
+        str, typer.Argument(metavar="INTERFACE", help="Interface, e.g. em0 or pflog0.")
+    ],
     output: Annotated[
         str | None,
         typer.Option(

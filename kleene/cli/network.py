@@ -59,7 +59,7 @@ def parse_boolean(value: str, option: str) -> bool:
 @reports_errors
 def create(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Name of the network.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Name of the network.")],
     type: Annotated[
         TypeChoice, typer.Option("--type", "-t", help="Network type.")
     ] = TypeChoice.LOOPBACK,
@@ -135,7 +135,9 @@ def ls(
 @reports_errors
 def inspect(
     ctx: typer.Context,
-    network: Annotated[str, typer.Argument(help="Network name, id or id prefix.")],
+    network: Annotated[
+        str, typer.Argument(metavar="NETWORK", help="Network name, id or id prefix.")
+    ],
 ) -> None:
     """Show a network and its endpoints as JSON."""
     from kleene.engine import networks
@@ -190,8 +192,12 @@ def confirm(warning: str) -> bool:
 @reports_errors
 def connect(
     ctx: typer.Context,
-    network: Annotated[str, typer.Argument(help="Network name, id or id prefix.")],
-    container: Annotated[str, typer.Argument(help="Container name, id or prefix.")],
+    network: Annotated[
+        str, typer.Argument(metavar="NETWORK", help="Network name, id or id prefix.")
+    ],
+    container: Annotated[
+        str, typer.Argument(metavar="CONTAINER", help="Container name, id or prefix.")
+    ],
     ip: Annotated[str | None, typer.Option("--ip", help="IPv4 address.")] = None,
     ip6: Annotated[str | None, typer.Option("--ip6", help="IPv6 address.")] = None,
 ) -> None:
@@ -205,8 +211,12 @@ def connect(
 @reports_errors
 def disconnect(
     ctx: typer.Context,
-    network: Annotated[str, typer.Argument(help="Network name, id or id prefix.")],
-    container: Annotated[str, typer.Argument(help="Container name, id or prefix.")],
+    network: Annotated[
+        str, typer.Argument(metavar="NETWORK", help="Network name, id or id prefix.")
+    ],
+    container: Annotated[
+        str, typer.Argument(metavar="CONTAINER", help="Container name, id or prefix.")
+    ],
 ) -> None:
     """Disconnect a container from a network."""
     from kleene.engine import containers
