@@ -211,13 +211,14 @@ def _attend(engine: Engine, execution: Execution, *, detach: bool) -> None:
     """Print the transcript of SPEC §3.7 (or §3.8 when detached); exit with it."""
     from kleene.engine import lifecycle
 
-    echo(f"created execution instance {execution.exec_id}\n")
-    if detach:
-        execution.process.detach()
-        return
     try:
+        echo(f"created execution instance {execution.exec_id}\n")
+        if detach:
+            execution.process.detach()
+            return
         status, running = lifecycle.follow(engine, execution, _write_output)
     except KeyboardInterrupt:
+        # Ctrl-C detaches: the process keeps running without klee.
         execution.process.detach()
         raise typer.Exit(130) from None
     if running:
