@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
 
@@ -69,45 +69,48 @@ CommandArgument = Annotated[
 ]
 
 
-def _create(
-    ctx: typer.Context,
-    image: str,
-    command: list[str] | None,
-    name: str | None,
-    driver: DriverChoice | None,
-    network: str | None,
-    ip: str | None,
-    ip6: str | None,
-    publish: list[str] | None,
-    jailparam: list[str] | None,
-    env: list[str] | None,
-    user: str | None,
-) -> tuple[Engine, str, bool]:
+class CreateOptions(NamedTuple):
+    """The options that ``create`` and ``run`` share, as given."""
+
+    image: str
+    command: list[str] | None
+    name: str | None
+    driver: DriverChoice | None
+    network: str | None
+    ip: str | None
+    ip6: str | None
+    publish: list[str] | None
+    jailparam: list[str] | None
+    env: list[str] | None
+    user: str | None
+
+
+def _create(ctx: typer.Context, options: CreateOptions) -> tuple[Engine, str, bool]:
     """Create (and connect) a container; return the engine, its id, and success."""
     from kleene import ports
     from kleene.engine import containers
     from kleene.model import NetworkDriver
 
-    if (ip or ip6) and not network:
+    o = options
+    if (o.ip or o.ip6) and not o.network:
         raise typer.BadParameter("--ip and --ip6 need --network")
-    chosen = driver.value if driver else ("ipnet" if network else "host")
-    specs = [ports.parse_publish(raw) for raw in publish or []]
+    chosen = o.driver.value if o.driver else ("ipnet" if o.network else "host")
     engine = session(ctx).engine()
     request = containers.ContainerRequest(
-        image=image,
-        command=list(command or []),
-        name=name,
+        image=o.image,
+        command=list(o.command or []),
+        name=o.name,
         driver=NetworkDriver(chosen),
-        publish=specs,
-        jail_params=list(jailparam or []),
-        env=list(env or []),
-        user=user,
+        publish=[ports.parse_publish(raw) for raw in o.publish or []],
+        jail_params=list(o.jailparam or []),
+        env=list(o.env or []),
+        user=o.user,
     )
     container = containers.create(engine, request)
     echo(container.id + "\n")
-    if network:
+    if o.network:
         try:
-            containers.connect(engine, network, container.id, ip, ip6)
+            containers.connect(engine, o.network, container.id, o.ip, o.ip6)
         except KleeneError as exc:
             print(f"could not connect container: {exc}", file=sys.stderr, flush=True)
             return engine, container.id, False
@@ -131,20 +134,10 @@ def create(
     user: UserOption = None,
 ) -> None:
     """Create a container."""
-    _, _, ok = _create(
-        ctx,
-        image,
-        command,
-        name,
-        driver,
-        network,
-        ip,
-        ip6,
-        publish,
-        jailparam,
-        env,
-        user,
+    options = CreateOptions(
+        image, command, name, driver, network, ip, ip6, publish, jailparam, env, user
     )
+    _, _, ok = _create(ctx, options)
     if not ok:
         raise typer.Exit(1)
 
@@ -171,20 +164,10 @@ def run(
     """Create and start a container."""
     from kleene.engine import lifecycle
 
-    engine, container_id, ok = _create(
-        ctx,
-        image,
-        command,
-        name,
-        driver,
-        network,
-        ip,
-        ip6,
-        publish,
-        jailparam,
-        env,
-        user,
+    options = CreateOptions(
+        image, command, name, driver, network, ip, ip6, publish, jailparam, env, user
     )
+    engine, container_id, ok = _create(ctx, options)
     if not ok:
         raise typer.Exit(1)
     stdin = _read_stdin() if interactive else None

@@ -55,6 +55,18 @@ def plan(recorder: RecordingHost) -> list[list[str]]:
     ]
 
 
+def add_network(engine: Engine, name: str, kind: NetworkType, subnet: str) -> None:
+    networks.create(engine, networks.network_request(name, kind, subnet=subnet))
+
+
+def start_detached(engine: Engine, driver: NetworkDriver, network: str) -> str:
+    """Create box on a network and start it with a long sleep, detached."""
+    container_id = make(engine, driver, "sleep", "100")
+    containers.connect(engine, network, "box")
+    lifecycle.start(engine, "box").process.detach()
+    return container_id
+
+
 def make(engine: Engine, driver: NetworkDriver, *cmd: str) -> str:
     request = containers.ContainerRequest(
         image="FreeBSD", command=list(cmd), name="box", driver=driver
@@ -102,10 +114,7 @@ def test_ipnet_start_adds_aliases_then_starts_the_jail(
 def test_vnet_start_creates_a_tagged_epair_with_stable_macs(
     engine: Engine, recorder: RecordingHost
 ) -> None:
-    networks.create(
-        engine,
-        networks.network_request("n", NetworkType.BRIDGE, subnet="10.13.37.0/24"),
-    )
+    add_network(engine, "n", NetworkType.BRIDGE, "10.13.37.0/24")
     make(engine, NetworkDriver.VNET, "true")
     containers.connect(engine, "n", "box")
     (endpoint,) = engine.store.endpoints()
@@ -125,13 +134,8 @@ def test_vnet_start_creates_a_tagged_epair_with_stable_macs(
 def test_stop_removes_the_jail_then_the_epair(
     engine: Engine, recorder: RecordingHost
 ) -> None:
-    networks.create(
-        engine,
-        networks.network_request("n", NetworkType.BRIDGE, subnet="10.13.37.0/24"),
-    )
-    container_id = make(engine, NetworkDriver.VNET, "sleep", "100")
-    containers.connect(engine, "n", "box")
-    lifecycle.start(engine, "box").process.detach()
+    add_network(engine, "n", NetworkType.BRIDGE, "10.13.37.0/24")
+    container_id = start_detached(engine, NetworkDriver.VNET, "n")
     recorder.commands.clear()
     lifecycle.stop(engine, "box")
     changes = [argv for argv in plan(recorder) if "-j" not in argv]
@@ -145,17 +149,9 @@ def test_stop_removes_the_jail_then_the_epair(
 def test_connect_running_ipnet_updates_the_jail(
     engine: Engine, recorder: RecordingHost
 ) -> None:
-    networks.create(
-        engine,
-        networks.network_request("a", NetworkType.LOOPBACK, subnet="10.1.0.0/24"),
-    )
-    networks.create(
-        engine,
-        networks.network_request("b", NetworkType.LOOPBACK, subnet="10.2.0.0/24"),
-    )
-    container_id = make(engine, NetworkDriver.IPNET, "sleep", "100")
-    containers.connect(engine, "a", "box")
-    lifecycle.start(engine, "box").process.detach()
+    add_network(engine, "a", NetworkType.LOOPBACK, "10.1.0.0/24")
+    add_network(engine, "b", NetworkType.LOOPBACK, "10.2.0.0/24")
+    container_id = start_detached(engine, NetworkDriver.IPNET, "a")
     recorder.commands.clear()
     containers.connect(engine, "b", "box")
     changes = plan(recorder)
@@ -176,13 +172,8 @@ def test_connect_running_ipnet_updates_the_jail(
 def test_disconnect_running_vnet_reclaims_and_destroys_the_epair(
     engine: Engine, recorder: RecordingHost
 ) -> None:
-    networks.create(
-        engine,
-        networks.network_request("n", NetworkType.BRIDGE, subnet="10.13.37.0/24"),
-    )
-    container_id = make(engine, NetworkDriver.VNET, "sleep", "100")
-    containers.connect(engine, "n", "box")
-    lifecycle.start(engine, "box").process.detach()
+    add_network(engine, "n", NetworkType.BRIDGE, "10.13.37.0/24")
+    container_id = start_detached(engine, NetworkDriver.VNET, "n")
     recorder.commands.clear()
     containers.disconnect(engine, "n", "box")
     assert plan(recorder) == [
@@ -209,10 +200,7 @@ def test_exec_into_a_running_container_uses_jexec(
 def test_connect_and_disconnect_of_a_stopped_container_change_only_pf(
     engine: Engine, recorder: RecordingHost
 ) -> None:
-    networks.create(
-        engine,
-        networks.network_request("n", NetworkType.BRIDGE, subnet="10.13.37.0/24"),
-    )
+    add_network(engine, "n", NetworkType.BRIDGE, "10.13.37.0/24")
     make(engine, NetworkDriver.VNET)
     recorder.commands.clear()
     containers.connect(engine, "n", "box")
@@ -249,13 +237,8 @@ def test_host_and_disabled_start_is_the_jail_alone(
 def test_ipnet_stop_removes_the_jail_then_its_aliases(
     engine: Engine, recorder: RecordingHost
 ) -> None:
-    networks.create(
-        engine,
-        networks.network_request("n", NetworkType.LOOPBACK, subnet="10.1.0.0/24"),
-    )
-    container_id = make(engine, NetworkDriver.IPNET, "sleep", "100")
-    containers.connect(engine, "n", "box")
-    lifecycle.start(engine, "box").process.detach()
+    add_network(engine, "n", NetworkType.LOOPBACK, "10.1.0.0/24")
+    container_id = start_detached(engine, NetworkDriver.IPNET, "n")
     recorder.commands.clear()
     lifecycle.stop(engine, "box")
     changes = [argv for argv in plan(recorder) if "-j" not in argv]
